@@ -1,0 +1,256 @@
+"""Typed values that flow between pipeline stages.
+
+Every stage takes and returns these frozen dataclasses; nothing downstream receives a bare dict.
+`to_dict()` gives the JSON shape that the CLI and API print (field names there are a contract).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+__all__ = [
+    "AUDIENCES",
+    "SAFETY_CATEGORIES",
+    "AbstainReason",
+    "Answer",
+    "AnswerSentence",
+    "Audience",
+    "Chunk",
+    "Citation",
+    "Document",
+    "GlossaryTerm",
+    "Hit",
+    "Passage",
+    "SafetyCategory",
+    "SafetyDecision",
+    "SearchFilters",
+    "TurnResult",
+    "to_jsonable",
+]
+
+Audience = Literal["patient", "caregiver", "technical"]
+AUDIENCES: tuple[str, ...] = ("patient", "caregiver", "technical")
+
+SafetyCategory = Literal[
+    "emergency",
+    "self_harm",
+    "diagnosis",
+    "report_interpretation",
+    "treatment_choice",
+    "dosing",
+    "misinformation",
+    "none",
+]
+SAFETY_CATEGORIES: tuple[str, ...] = (
+    "emergency",
+    "self_harm",
+    "diagnosis",
+    "report_interpretation",
+    "treatment_choice",
+    "dosing",
+    "misinformation",
+    "none",
+)
+
+AbstainReason = Literal["NO_RESULTS", "LOW_RELEVANCE", "OFF_TOPIC", "UNSUPPORTED"]
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn dataclasses, dates and tuples into JSON-ready values (dates as ISO strings)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    """A term the source linked to its dictionary (NCI glossary pop-up links)."""
+
+    term: str
+    glossary_id: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """One cleaned KB document with its validated metadata.
+
+    `audience` is the effective audience after cleaning (health-professional pages are
+    `technical` whatever the frontmatter said); `declared_audience` keeps the frontmatter value.
+    `cancer_types` is recomputed from url and title; `declared_cancer_types` keeps the original.
+    """
+
+    doc_id: str
+    path: str
+    title: str
+    url: str
+    source: str
+    source_type: str
+    license: str
+    last_reviewed: date | None
+    review_frequency: str
+    review_due: date | None
+    audience: str
+    declared_audience: str
+    language: str
+    cancer_types: tuple[str, ...]
+    declared_cancer_types: tuple[str, ...]
+    tags: tuple[str, ...]
+    citation: str
+    status: str
+    version: str
+    body: str
+    content_hash: str
+    glossary_terms: tuple[GlossaryTerm, ...] = ()
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def review_overdue(self, as_of: date) -> bool:
+        return self.review_due is not None and self.review_due < as_of
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A heading-aware piece of a document. `chunk_id` is stable across runs."""
+
+    chunk_id: str
+    doc_id: str
+    ordinal: int
+    heading_path: tuple[str, ...]
+    text: str
+    content_hash: str
+
+    @property
+    def heading(self) -> str:
+        return " › ".join(self.heading_path)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    cancer_type: str | None = None
+    audience: str | None = None
+    language: str | None = None
+    source_type: str | None = None
+    status: str = "active"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A chunk that matched a query, with its text, as handed to the answer stage."""
+
+    chunk_id: str
+    doc_id: str
+    heading: str
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A document-level search result: the best chunk stands for the document."""
+
+    rank: int
+    doc_id: str
+    url: str
+    title: str
+    heading: str
+    score: float
+    audience: str
+    source_type: str
+    snippet: str
+    source: str = ""
+    last_reviewed: date | None = None
+    review_due: date | None = None
+    cancer_types: tuple[str, ...] = ()
+    passages: tuple[Passage, ...] = ()
+    signals: tuple[tuple[str, float], ...] = ()
+
+    def to_result_dict(self) -> dict[str, Any]:
+        """The `search --json` result shape (a contract other tools read)."""
+        return {
+            "rank": self.rank,
+            "doc_id": self.doc_id,
+            "url": self.url,
+            "title": self.title,
+            "heading": self.heading,
+            "score": round(self.score, 6),
+            "audience": self.audience,
+            "source_type": self.source_type,
+            "snippet": self.snippet,
+        }
+
+
+@dataclass(frozen=True)
+class SafetyDecision:
+    category: str
+    rule_id: str | None
+    span: str | None
+    actions: tuple[str, ...]
+    template_id: str | None
+    message: str | None
+
+    @property
+    def is_refusal(self) -> bool:
+        return self.category in ("diagnosis", "report_interpretation", "treatment_choice", "dosing")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "rule_id": self.rule_id,
+            "span": self.span,
+            "actions": list(self.actions),
+            "template_id": self.template_id,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    doc_id: str
+    chunk_id: str
+    url: str
+    title: str
+    heading: str
+    source: str
+    last_reviewed: date | None
+    review_overdue: bool
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    text: str
+    citation: int  # Citation.n
+    section: str = "answer"  # answer | contact_care_team | questions_to_ask
+    list_item: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    sentences: tuple[AnswerSentence, ...]
+    citations: tuple[Citation, ...]
+    abstained: bool
+    abstain_reason: str | None
+    reading_grade: float | None
+    glossary: tuple[tuple[str, str], ...] = ()
+    generator: str = "extractive"
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """Everything one question produced; every early exit is a value of this type."""
+
+    question: str
+    safety: SafetyDecision
+    answer: Answer
+    hits: tuple[Hit, ...] = ()
+    timings_ms: tuple[tuple[str, float], ...] = field(default_factory=tuple)
