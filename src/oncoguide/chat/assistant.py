@@ -1,0 +1,55 @@
+"""Build the long-lived pieces of the assistant from one `Settings` object.
+
+The CLI (and later the HTTP API) call `open_assistant(settings)` once and reuse it for every turn,
+so the store connection, the embedding matrix and the compiled safety rules stay warm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from oncoguide.chat.turn import TurnOptions, Turner
+from oncoguide.config import Settings
+from oncoguide.errors import StoreError
+from oncoguide.index.embed import Embedder, load_embedder
+from oncoguide.index.sqlite import SqliteStore, open_store
+from oncoguide.retrieve.hybrid import Retriever
+from oncoguide.retrieve.query import QueryVocabulary
+from oncoguide.safety.policy import SafetyPolicy
+
+__all__ = ["Assistant", "open_assistant", "open_existing_store"]
+
+
+def open_existing_store(path: Path) -> SqliteStore:
+    """Open an index that `oncoguide ingest` built; a missing file is an error, not a new empty index."""
+    if not Path(path).is_file():
+        raise StoreError(f"no index at {path}: run `oncoguide ingest PATH --db {path}` first")
+    return open_store(path)
+
+
+@dataclass
+class Assistant:
+    settings: Settings
+    store: SqliteStore
+    embedder: Embedder | None
+    retriever: Retriever
+    policy: SafetyPolicy
+
+    def turner(self, options: TurnOptions) -> Turner:
+        return Turner(self.policy, self.retriever, options)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_assistant(settings: Settings) -> Assistant:
+    store = open_existing_store(settings.db)
+    embedder = load_embedder(
+        settings.embedder,
+        max_tokens=settings.embed_max_tokens,
+        batch_size=settings.embed_batch_size,
+    )
+    vocab = QueryVocabulary.load(store)
+    retriever = Retriever(store, embedder, vocab=vocab)
+    return Assistant(settings, store, embedder, retriever, SafetyPolicy.load())

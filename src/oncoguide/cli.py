@@ -1,0 +1,363 @@
+"""The `oncoguide` command line: a thin shell over the library.
+
+Each command parses its options, calls one library function and prints the result (text, or
+`--json`). Library errors (`OncoguideError`) become a one-line message and exit code 2; `kb
+validate` exits 1 when the KB has errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from oncoguide.config import Settings, load_settings
+from oncoguide.errors import OncoguideError
+
+__all__ = ["app"]
+
+app = typer.Typer(help="oncoguide: cancer information answered only from a vetted knowledge base.",
+                  no_args_is_help=True, add_completion=False)
+kb_app = typer.Typer(help="Validate and audit a knowledge-base folder.", no_args_is_help=True)
+safety_app = typer.Typer(help="Run the safety policy on a message.", no_args_is_help=True)
+eval_app = typer.Typer(help="Measure retrieval, safety and answers on question sets.",
+                       no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+app.add_typer(safety_app, name="safety")
+app.add_typer(eval_app, name="eval")
+
+out = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+
+DbOpt = Annotated[Path | None, typer.Option("--db", help="SQLite database file (env ONCOGUIDE_DB).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+RegionOpt = Annotated[str | None, typer.Option("--region", help="Region for emergency numbers (US, UK, IN...).")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date for review checks, YYYY-MM-DD (default today).")]
+EmbedOpt = Annotated[str | None, typer.Option("--embedder", help="minilm (default) or none (lexical only).")]
+
+
+def _settings(db: Path | None = None, **kw: Any) -> Settings:
+    return load_settings(db=db, **kw)
+
+
+def _as_of(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"--as-of must be YYYY-MM-DD, got {value!r}") from exc
+
+
+def _run(fn: Callable[[], T]) -> T:
+    """Call the library; turn its errors into a clear message and exit code 2."""
+    try:
+        return fn()
+    except OncoguideError as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress bar driven by (stage, done, total) callbacks; quiet when not a terminal."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=False,
+                  disable=not err.is_terminal) as progress:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+# --- kb -----------------------------------------------------------------------------------
+
+
+@kb_app.command("validate")
+def kb_validate(path: Path, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Check every document's frontmatter and the manifest; exit 1 if any error."""
+    from oncoguide.kb.audit import validate_kb
+
+    report = _run(lambda: validate_kb(path))
+    data = report.to_dict()
+    if as_json:
+        _print_json(data)
+    else:
+        for e in data["errors"]:
+            out.print(f"[red]error[/] {e['path']}: {e['field']}: {e['reason']}")
+        out.print(f"{data['documents']} files read, {len(data['errors'])} errors")
+    raise typer.Exit(1 if report.has_errors else 0)
+
+
+@kb_app.command("audit")
+def kb_audit(path: Path, as_of: AsOfOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Report what cleaning found and fixed: exclusions, errors and defect counts."""
+    from oncoguide.kb.audit import audit_kb
+
+    when = _as_of(as_of)
+    report = _run(lambda: audit_kb(path, as_of=when))
+    data = report.to_dict()
+    if as_json:
+        _print_json(data)
+        return
+    table = Table("check", "count", title=f"KB audit of {path} as of {when}")
+    for key, value in data["counts"].items():
+        table.add_row(key, str(value))
+    out.print(table)
+    out.print(f"documents read {data['documents']}, indexed {data['indexed']}, "
+              f"excluded {len(data['excluded'])}, errors {len(data['errors'])}")
+
+
+# --- ingest and search ---------------------------------------------------------------------
+
+
+@app.command("ingest")
+def ingest_cmd(path: Path, db: DbOpt = None, dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Report what would change; write nothing.")] = False,
+        embedder: EmbedOpt = None, as_of: AsOfOpt = None, as_json: JsonOpt = False) -> None:
+    """Index a KB folder incrementally and atomically (unchanged documents are skipped)."""
+    settings = _settings(db, embedder=embedder)
+    report = _run(lambda: _ingest(path, settings, dry_run=dry_run, as_of=_as_of(as_of)))
+    data = report.to_dict()
+    if as_json:
+        _print_json(data)
+        return
+    verb = "would change" if dry_run else "indexed"
+    out.print(f"{verb}: {data['added']} added, {data['changed']} changed, {data['removed']} removed, "
+              f"{data['unchanged']} unchanged; {data['chunks_written']} chunks written, "
+              f"{data['embedded']} embedded ({data['embed_cached']} cached) in {data['seconds']:.1f}s "
+              f"→ {settings.db}")
+    if data["excluded"]:
+        out.print(f"{len(data['excluded'])} documents excluded (see `oncoguide kb audit`)")
+
+
+def _ingest(path: Path, settings: Settings, *, dry_run: bool, as_of: date) -> Any:
+    from oncoguide.index.embed import load_embedder
+    from oncoguide.index.ingest import ingest
+    from oncoguide.index.sqlite import open_store
+    from oncoguide.retrieve.brands import refresh_brand_map
+
+    embedder = None if dry_run else load_embedder(
+        settings.embedder, max_tokens=settings.embed_max_tokens,
+        batch_size=settings.embed_batch_size)
+    store = open_store(settings.db)
+    try:
+        with _progress() as progress:
+            report = ingest(path, store, embedder=embedder, as_of=as_of, dry_run=dry_run,
+                            progress=progress)
+        if not dry_run:
+            refresh_brand_map(store)
+        return report
+    finally:
+        store.close()
+
+
+@app.command("search")
+def search_cmd(question: str, k: Annotated[int, typer.Option("-k", min=1, max=100)] = 10,
+               db: DbOpt = None, as_json: JsonOpt = False,
+               audience: Annotated[str | None, typer.Option("--audience")] = None,
+               cancer_type: Annotated[str | None, typer.Option("--cancer-type")] = None,
+               explain: Annotated[bool, typer.Option("--explain", help="Show ranking signals.")] = False,
+               ) -> None:
+    """Search the index: one result per document (its best chunk)."""
+    from oncoguide.chat.assistant import open_assistant
+    from oncoguide.types import SearchFilters
+
+    def run() -> Any:
+        assistant = open_assistant(_settings(db))
+        try:
+            return assistant.retriever.search(
+                question, k=k, filters=SearchFilters(cancer_type=cancer_type),
+                audience=audience, explain=explain)
+        finally:
+            assistant.close()
+
+    result = _run(run)
+    rows = []
+    for hit in result.hits:
+        row = hit.to_result_dict()
+        if explain:
+            row["signals"] = dict(hit.signals)
+        rows.append(row)
+    if as_json:
+        _print_json({"query": question, "results": rows})
+        return
+    for row in rows:
+        out.print(f"[bold]{row['rank']}.[/] {row['title']} [dim]({row['audience']}, "
+                  f"score {row['score']:.3f})[/]\n   {row['url']}\n   {row['heading']}\n"
+                  f"   {row['snippet']}")
+        if explain:
+            out.print(f"   [dim]{row['signals']}[/]")
+
+
+# --- safety and ask --------------------------------------------------------------------------
+
+
+@safety_app.command("check")
+def safety_check(text: str, region: RegionOpt = None, db: DbOpt = None,
+                 as_json: JsonOpt = False) -> None:
+    """Classify a message: emergency, self_harm, the refusals, misinformation or none."""
+    from oncoguide.safety.policy import SafetyPolicy
+
+    settings = _settings(db, region=region)
+    decision = _run(lambda: SafetyPolicy.load().check(text, region=settings.region))
+    if as_json:
+        _print_json(decision.to_dict())
+        return
+    out.print(f"category: [bold]{decision.category}[/]  rule: {decision.rule_id}  "
+              f"span: {decision.span!r}")
+    if decision.message:
+        out.print(decision.message)
+
+
+@app.command("ask")
+def ask_cmd(question: str, db: DbOpt = None, region: RegionOpt = None, as_json: JsonOpt = False,
+            audience: Annotated[str | None, typer.Option(
+                "--audience", help="patient, caregiver or technical")] = None,
+            cancer_type: Annotated[str | None, typer.Option("--cancer-type")] = None,
+            as_of: AsOfOpt = None) -> None:
+    """Answer a question from the KB with citations, or say why not."""
+    from oncoguide.answer import to_answer_json
+    from oncoguide.chat.assistant import open_assistant
+    from oncoguide.chat.turn import TurnOptions
+
+    settings = _settings(db, region=region)
+    options = TurnOptions(region=settings.region, audience=audience, cancer_type=cancer_type,
+                          as_of=_as_of(as_of))
+
+    def run() -> Any:
+        assistant = open_assistant(settings)
+        try:
+            return assistant.turner(options)(question)
+        finally:
+            assistant.close()
+
+    result = _run(run)
+    data = to_answer_json(result.answer, safety=result.safety, timings_ms=dict(result.timings_ms))
+    if as_json:
+        _print_json(data)
+        return
+    _print_answer(data)
+
+
+def _print_answer(data: dict[str, Any]) -> None:
+    if data["safety"]["category"] == "emergency":
+        out.print("[bold white on red] URGENT [/]")
+    out.print(data["answer"])
+    if data["citations"]:
+        out.print("\n[bold]Sources[/]")
+    for c in data["citations"]:
+        flag = " [yellow](past its review date)[/]" if c["review_overdue"] else ""
+        out.print(f"[{c['n']}] {c['title']} › {c['heading']} — {c['url']} "
+                  f"(last reviewed {c['last_reviewed']}){flag}")
+
+
+# --- evaluation ------------------------------------------------------------------------------
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(questions: Annotated[Path, typer.Option("--questions")],
+                   k: Annotated[int, typer.Option("-k", min=1, max=100)] = 10,
+                   db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Recall@1/5/10, MRR@10, nDCG@10 and latency on a JSONL question set."""
+    from oncoguide.chat.assistant import open_assistant
+    from oncoguide.evaluation.retrieval_eval import evaluate_retrieval
+
+    def run() -> dict[str, Any]:
+        assistant = open_assistant(_settings(db))
+        try:
+            return evaluate_retrieval(lambda q: assistant.retriever.search(q, k=k).hits,
+                                      questions, k=k)
+        finally:
+            assistant.close()
+
+    report = _run(run)
+    _print_report(report, as_json, ["questions", "recall@1", "recall@5", "recall@10", "mrr@10",
+                                    "ndcg@10", "patient_first@1", "latency_ms"])
+
+
+@eval_app.command("safety")
+def eval_safety(cases: Annotated[Path, typer.Option("--cases")], region: RegionOpt = None,
+                db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Per-category precision/recall, confusion matrix and false-refusal rate."""
+    from oncoguide.evaluation.safety_eval import evaluate_safety
+    from oncoguide.safety.policy import SafetyPolicy
+
+    settings = _settings(db, region=region)
+    report = _run(lambda: evaluate_safety(SafetyPolicy.load(), cases, region=settings.region))
+    _print_report(report, as_json, ["cases", "accuracy", "false_refusal_rate", "per_category"])
+
+
+@eval_app.command("answers")
+def eval_answers(questions: Annotated[Path, typer.Option("--questions")], db: DbOpt = None,
+                 region: RegionOpt = None, as_json: JsonOpt = False) -> None:
+    """Verified-sentence, coverage, cited-gold and abstention rates on a JSONL question set."""
+    from oncoguide.chat.assistant import open_assistant
+    from oncoguide.chat.turn import TurnOptions
+    from oncoguide.evaluation.answer_eval import evaluate_answers
+
+    settings = _settings(db, region=region)
+
+    def run() -> dict[str, Any]:
+        assistant = open_assistant(settings)
+        try:
+            return evaluate_answers(assistant.turner(TurnOptions(region=settings.region)),
+                                    questions)
+        finally:
+            assistant.close()
+
+    report = _run(run)
+    _print_report(report, as_json, ["questions", "answered", "abstained", "verified_sentence_rate",
+                                    "coverage_rate", "cited_gold_rate", "offtopic_abstention_rate",
+                                    "false_abstention_rate", "reading_grade_median", "latency_ms"])
+
+
+def _print_report(report: dict[str, Any], as_json: bool, keys: list[str]) -> None:
+    if as_json:
+        _print_json(report)
+        return
+    for key in keys:
+        if key in report:
+            out.print(f"{key}: {json.dumps(report[key], default=str)}")
+
+
+# --- quick start -----------------------------------------------------------------------------
+
+
+@app.command("demo")
+def demo(db: DbOpt = None, embedder: EmbedOpt = None,
+         question: Annotated[str, typer.Option("--question")] =
+         "pins and needles in my feet after chemo") -> None:
+    """Quick start: index the bundled sample KB, then search and answer one question."""
+    from oncoguide.kb.sample import sample_kb_path
+
+    settings = _settings(db or Path("oncoguide-sample.db"), embedder=embedder)
+    path = sample_kb_path()
+    out.print(f"[bold]1. Ingesting the bundled SAMPLE knowledge base[/] ({path}) → {settings.db}")
+    ingest_cmd(path, db=settings.db, embedder=settings.embedder)
+    out.print(f"\n[bold]2. Searching:[/] {question!r}")
+    search_cmd(question, k=3, db=settings.db)
+    out.print(f"\n[bold]3. Asking:[/] {question!r}")
+    ask_cmd(question, db=settings.db)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
