@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from oncoguide.answer.compose import abstain, compose_answer
@@ -68,8 +68,6 @@ def _prefix(decision: SafetyDecision, answer: Answer) -> Answer:
     """Put the refusal/correction template before the general cited information."""
     if not decision.message:
         return answer
-    from dataclasses import replace
-
     return replace(answer, text=f"{decision.message}\n\n{answer.text}".strip())
 
 
@@ -95,20 +93,21 @@ def run_turn(
         hits: tuple[Hit, ...] = retriever.search(
             question, k=opts.k, filters=filters, audience=opts.audience
         ).hits
+    line = get_region(opts.region).cancer_info_line
     with clock.stage("gate"):
         gate = evidence_gate(question, hits)
     if not gate.passed:
-        line = get_region(opts.region).cancer_info_line
         answer = abstain(question, gate.reason or "LOW_RELEVANCE", region_line=line)
         return TurnResult(question, decision, _prefix(decision, answer), hits, tuple(clock.timings))
     with clock.stage("compose"):
         answer = compose_answer(question, hits, as_of=as_of, safety=decision)
     with clock.stage("verify"):
-        answer = verify_answer(answer, hits)
-    if answer.abstained:
-        line = get_region(opts.region).cancer_info_line
-        answer = abstain(question, answer.abstain_reason or "UNSUPPORTED", region_line=line)
-    return TurnResult(question, decision, _prefix(decision, answer), hits, tuple(clock.timings))
+        answer = verify_answer(answer, hits, region_line=line)
+    if answer.abstained or not decision.is_refusal:
+        # compose_answer already puts a refusal's text first; an abstention or a
+        # misinformation correction gets the safety template put before it here.
+        answer = _prefix(decision, answer)
+    return TurnResult(question, decision, answer, hits, tuple(clock.timings))
 
 
 class Turner:

@@ -1,0 +1,172 @@
+"""The extractive composer: an answer made only of KB sentences, each citing its passage.
+
+The only words it writes itself are templates (abstention text, section labels) from templates.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from oncoguide.answer.cite import CitationBook
+from oncoguide.answer.readability import reading_grade
+from oncoguide.answer.select import (
+    Candidate,
+    Unit,
+    candidates,
+    item_text,
+    pick_lists,
+    score,
+    section_of,
+    select_prose,
+    units,
+)
+from oncoguide.answer.templates import abstain_message, section_label
+from oncoguide.answer.text import content_terms
+from oncoguide.types import Answer, AnswerSentence, Hit, SafetyDecision
+
+__all__ = ["abstain", "compose_answer", "render_text", "split_preamble"]
+
+MAX_DOCS = 3
+MAX_INTRO_WITH_LIST = 2
+MAX_SECTION_ITEMS = 5
+# Under a dosing refusal, sentences with amounts are left out of the general information.
+_DOSE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:mg|milligrams?|mcg|micrograms?|g|ml|units?|iu)\b", re.I)
+
+# One piece of the answer before citation numbers are assigned: (order key, sentence parts).
+_Piece = tuple[tuple[int, int, int, int], str, Unit, str, bool]
+
+
+def abstain(question: str, reason: str, *, region_line: str | None) -> Answer:
+    """A templated abstention with next steps (care team, the region's cancer information line)."""
+    text = abstain_message(reason, region_line)
+    return Answer(
+        question=question,
+        text=text,
+        sentences=(),
+        citations=(),
+        abstained=True,
+        abstain_reason=reason,
+        reading_grade=reading_grade(text),
+    )
+
+
+def _list_pieces(u: Unit, section: str = "answer", limit: int | None = None) -> list[_Piece]:
+    b = u.block
+    key = (u.hit_rank, u.passage_idx, b.position, 0)
+    pieces: list[_Piece] = []
+    if b.lead_in:
+        pieces.append((key, b.lead_in, u, section, False))
+    for i, item in enumerate(b.items[:limit]):
+        pieces.append(((*key[:3], i + 1), item_text(item), u, section, True))
+    return pieces
+
+
+def _prose_piece(c: Candidate, section: str = "answer") -> _Piece:
+    return (c.order, c.text, c.unit, section, False)
+
+
+def _answer_pieces(question: str, all_units: list[Unit], max_sentences: int) -> list[_Piece]:
+    cands = candidates(all_units)
+    lists = pick_lists(all_units, question)
+    if not lists:
+        return [_prose_piece(c) for c in select_prose(score(cands, question), max_sentences)]
+    pieces = [p for u in lists for p in _list_pieces(u)]
+    list_terms = [content_terms(p[1]) for p in pieces]
+    # The list's own context sentences introduce it best; otherwise the most relevant prose.
+    context = [c for c in cands if any(c.unit.block is u.block for u in lists)]
+    intro_pool = context or cands
+    intro = select_prose(score(intro_pool, question), MAX_INTRO_WITH_LIST, list_terms)
+    return [_prose_piece(c) for c in intro] + pieces
+
+
+def _section_pieces(all_units: list[Unit], used_docs: set[str]) -> list[_Piece]:
+    pieces: list[_Piece] = []
+    for section in ("contact_care_team", "questions_to_ask"):
+        found = [
+            u for u in all_units if u.hit.doc_id in used_docs and section_of(u.block) == section
+        ]
+        # A KB list (with its lead-in) makes the clearest section; prose is the fallback.
+        found.sort(key=lambda u: not (u.block.kind == "list" and u.block.lead_in))
+        for u in found:
+            if u.block.kind == "list" and u.block.lead_in:
+                pieces += _list_pieces(u, section, MAX_SECTION_ITEMS)
+            elif u.block.kind == "para":
+                ok = [
+                    ((u.hit_rank, u.passage_idx, u.block.position, i), s, u, section, False)
+                    for i, s in enumerate(u.block.sentences)
+                    if len(s.split()) >= 4 and not s.endswith(":")
+                ]
+                pieces += ok[:2]
+            if pieces and pieces[-1][3] == section:
+                break
+    return pieces
+
+
+def compose_answer(
+    question: str,
+    hits: Sequence[Hit],
+    *,
+    as_of: date,
+    max_sentences: int = 8,
+    safety: SafetyDecision | None = None,
+) -> Answer:
+    """Choose, cite and order KB sentences that answer `question` from the top hits.
+
+    Under a refusal (`safety.is_refusal`), the refusal text comes first and the cited general
+    information follows it. The caller runs `verify_answer` on the result.
+    """
+    all_units = units(hits, MAX_DOCS)
+    pieces = sorted(_answer_pieces(question, all_units, max_sentences), key=lambda p: p[0])
+    if safety is not None and safety.category == "dosing":
+        pieces = [p for p in pieces if not _DOSE.search(p[1])]
+    pieces += _section_pieces(all_units, {p[2].hit.doc_id for p in pieces})
+    book = CitationBook(as_of)
+    sentences = tuple(
+        AnswerSentence(text, book.cite(u.hit, u.passage), section, is_item)
+        for _, text, u, section, is_item in pieces
+    )
+    preamble = (safety.message or "") if safety is not None and safety.is_refusal else ""
+    text = render_text(sentences, preamble=preamble)
+    return Answer(
+        question=question,
+        text=text,
+        sentences=sentences,
+        citations=book.citations(),
+        abstained=False,
+        abstain_reason=None,
+        reading_grade=reading_grade(render_text(sentences)),
+    )
+
+
+def render_text(sentences: Sequence[AnswerSentence], *, preamble: str = "") -> str:
+    """Markdown-ish text: paragraphs, '- ' list items, section labels, [n] after each sentence."""
+    blocks: list[str] = [preamble.strip()] if preamble.strip() else []
+    para: list[str] = []
+    section = "answer"
+    for s in sentences:
+        if s.section != section:
+            blocks.extend([" ".join(para)] if para else [])
+            para, section = [], s.section
+            blocks.extend([section_label(section)] if section_label(section) else [])
+        line = f"{s.text} [{s.citation}]"
+        if s.list_item:
+            blocks.extend([" ".join(para)] if para else [])
+            para = []
+            if blocks and blocks[-1].startswith("- "):
+                blocks[-1] += f"\n- {line}"
+            else:
+                blocks.append(f"- {line}")
+        else:
+            para.append(line)
+    blocks.extend([" ".join(para)] if para else [])
+    return "\n\n".join(blocks)
+
+
+def split_preamble(answer: Answer) -> str:
+    """The text placed before the sentences (a refusal message), recovered from `answer.text`."""
+    body = render_text(answer.sentences)
+    if body and answer.text.endswith(body):
+        return answer.text[: -len(body)].strip()
+    return ""

@@ -1,0 +1,233 @@
+"""Sentence and list selection for the extractive composer (pure functions over parsed passages).
+
+Relevance: idf-weighted overlap of stemmed content words between question and sentence (idf over
+the candidate sentences, so words every passage shares, like the cancer's name, count less), plus
+small bonuses for a matching heading, the best passage and the first sentence of a passage.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from oncoguide.answer.sentences import Block, is_dangling, parse_blocks, split_sentences
+from oncoguide.answer.text import content_terms
+from oncoguide.types import Hit, Passage
+
+__all__ = [
+    "Candidate",
+    "Unit",
+    "candidates",
+    "detect_intent",
+    "item_text",
+    "jaccard",
+    "pick_lists",
+    "score",
+    "section_of",
+    "select_prose",
+    "units",
+]
+
+MIN_RELEVANCE = 0.2
+DUPLICATE_JACCARD = 0.6
+MAX_LIST_ITEMS = 15
+
+# Question intents that want the KB's list, with the words a matching lead-in or heading uses.
+# Order matters: the first intent whose trigger appears in the question wins.
+_INTENTS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = tuple(
+    (name, re.compile(trigger, re.IGNORECASE), cues)
+    for name, trigger, cues in (
+        ("side_effects", r"\bside[- ]effects?\b", ("side effect", "cause", "effect")),
+        ("risk_factors", r"\brisk factors?\b|\bat risk\b|\bcauses?\b|\bwho gets\b",
+         ("risk factor", "risk", "cause")),
+        ("prevention", r"\bprevent|\b(lower|reduce|decrease|cut)\w* (my |the |your )?(risk|chance)",
+         ("prevent", "lower", "reduce", "decrease", "protect", "avoid")),
+        ("symptoms", r"\bsymptoms?\b|\bsigns?\b|\bwarning\b",
+         ("symptom", "sign", "check with your doctor if", "can cause", "may cause")),
+        ("tests", r"\btests?\b|\bexams?\b|\bdiagnos|\bscreen|\bdetect",
+         ("test", "exam", "diagnos", "procedure", "screen", "detect")),
+        ("stages", r"\bstages?\b|\bstaging\b", ("stage",)),
+        ("prognosis", r"\bprognosis\b|\boutlook\b|\bchance of recovery\b|\bsurvival\b",
+         ("prognosis", "depend", "recovery")),
+        ("treatments", r"\btreatments?\b|\btreated\b|\btreat\b|\btherap(y|ies)\b|\boptions?\b",
+         ("treatment", "treat", "therap", "option")),
+        ("types", r"\btypes?\b|\bkinds?\b", ("type", "kind")),
+    )
+)  # fmt: skip
+
+_QUESTIONS_SECTION = re.compile(
+    r"questions? (to ask|you (may|might) (want to )?ask|for your)|ask your (doctor|health care|"
+    r"care team|nurse)",
+    re.IGNORECASE,
+)
+_CONTACT_SECTION = re.compile(
+    r"when to (call|contact|see|talk)|(call|contact) your (doctor|health care|care team|nurse)|"
+    r"(call|tell) (the|your) (doctor|nurse|care team) (right away|if)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One parsed block of one passage of one hit."""
+
+    hit_rank: int
+    passage_idx: int
+    hit: Hit
+    passage: Passage
+    block: Block
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    unit: Unit
+    sent_pos: int
+    terms: frozenset[str]
+
+    @property
+    def order(self) -> tuple[int, int, int, int]:
+        u = self.unit
+        return (u.hit_rank, u.passage_idx, u.block.position, self.sent_pos)
+
+
+def units(hits: Sequence[Hit], max_docs: int) -> list[Unit]:
+    out: list[Unit] = []
+    for rank, hit in enumerate(hits[:max_docs]):
+        for idx, passage in enumerate(hit.passages):
+            for block in parse_blocks(passage.text, passage.heading):
+                out.append(Unit(rank, idx, hit, passage, block))
+    return out
+
+
+def section_of(block: Block) -> str:
+    """Which optional section a block belongs to ('answer' when none)."""
+    label = " ".join([block.heading, block.lead_in or "", *block.context[-1:]])
+    if _QUESTIONS_SECTION.search(label):
+        return "questions_to_ask"
+    if _CONTACT_SECTION.search(label):
+        return "contact_care_team"
+    return "answer"
+
+
+def _looks_like_sentence(text: str) -> bool:
+    return text[:1].isupper() and text.endswith(".") and len(text.split()) >= 6
+
+
+def candidates(all_units: Iterable[Unit]) -> list[Candidate]:
+    """Prose sentences that can stand alone (list items only when they are whole sentences)."""
+    out: list[Candidate] = []
+    for u in all_units:
+        if section_of(u.block) != "answer":
+            continue
+        texts = u.block.sentences if u.block.kind == "para" else ()
+        if u.block.kind == "list" and u.block.lead_in is None:
+            texts = tuple(t for t in u.block.items if _looks_like_sentence(t))
+        for pos, text in enumerate(texts):
+            if not is_dangling(text):
+                out.append(Candidate(text, u, pos, content_terms(text)))
+    return out
+
+
+def score(cands: Sequence[Candidate], question: str) -> list[tuple[float, Candidate]]:
+    q_terms = content_terms(question)
+    if not q_terms:
+        return [(0.0, c) for c in cands]
+    df = Counter(t for c in cands for t in c.terms & q_terms)
+    weight = {t: math.log((len(cands) + 1) / (df[t] + 0.5)) for t in q_terms}
+    total = sum(weight.values())
+    scored = []
+    for c in cands:
+        u = c.unit
+        s = sum(weight[t] for t in c.terms & q_terms) / total
+        s += 0.2 * len(q_terms & content_terms(u.block.heading)) / len(q_terms)
+        s += 0.1 if (u.hit_rank, u.passage_idx) == (0, 0) else 0.0
+        s += 0.05 if (u.block.position, c.sent_pos) == (0, 0) else 0.0
+        s -= 0.05 * u.hit_rank + (0.1 if len(c.text.split()) > 60 else 0.0)
+        scored.append((s, c))
+    return scored
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def select_prose(
+    scored: Sequence[tuple[float, Candidate]], n: int, taken: Sequence[frozenset[str]] = ()
+) -> list[Candidate]:
+    """The best `n` non-duplicate candidates above the relevance floor (at least one)."""
+    ranked = sorted(scored, key=lambda sc: (-sc[0], sc[1].order))
+    if not ranked or n <= 0:
+        return []
+    floor = max(MIN_RELEVANCE, 0.5 * ranked[0][0])
+    chosen: list[Candidate] = []
+    seen = list(taken)
+    for s, c in ranked:
+        if len(chosen) >= n or (chosen and s < floor):
+            break
+        if any(jaccard(c.terms, t) >= DUPLICATE_JACCARD for t in seen):
+            continue
+        chosen.append(c)
+        seen.append(c.terms)
+    return chosen
+
+
+def detect_intent(question: str) -> tuple[str, tuple[str, ...]] | None:
+    for name, trigger, cues in _INTENTS:
+        if trigger.search(question):
+            return name, cues
+    return None
+
+
+def _list_score(u: Unit, cues: tuple[str, ...], q_terms: frozenset[str]) -> float:
+    label = " ".join([u.block.heading, u.block.lead_in or "", *u.block.context]).lower()
+    if not any(cue in label for cue in cues):
+        return 0.0
+    topic = content_terms(" ".join([label, *u.block.items]))
+    overlap = len(q_terms & topic) / len(q_terms) if q_terms else 0.0
+    return 1.0 + overlap - 0.1 * u.hit_rank - 0.02 * u.passage_idx
+
+
+def pick_lists(all_units: Sequence[Unit], question: str) -> list[Unit]:
+    """The KB list(s) that answer a list question: the best one, plus sibling lists of the same
+    passage whose lead-ins also match, within MAX_LIST_ITEMS items."""
+    intent = detect_intent(question)
+    if intent is None:
+        return []
+    cues = intent[1]
+    q_terms = content_terms(question)
+    scored = [
+        (_list_score(u, cues, q_terms), u)
+        for u in all_units
+        if u.block.kind == "list" and section_of(u.block) == "answer"
+    ]
+    scored = [(s, u) for s, u in scored if s > 0]
+    if not scored:
+        return []
+    best = max(scored, key=lambda su: su[0])[1]
+    # Siblings must name the intent in their own lead-in, not just share a heading with it.
+    siblings = [
+        u
+        for _, u in scored
+        if u is best
+        or (u.passage is best.passage and any(c in (u.block.lead_in or "").lower() for c in cues))
+    ]
+    chosen, n_items = [], 0
+    for u in sorted(siblings, key=lambda x: x.block.position):
+        if u is best or n_items + len(u.block.items) <= MAX_LIST_ITEMS:
+            chosen.append(u)
+            n_items += len(u.block.items)
+    return chosen
+
+
+def item_text(item: str) -> str:
+    """A list item's first sentence (two when the first is a short bold title like 'Rest.')."""
+    parts = split_sentences(item)
+    if not parts:
+        return item
+    if len(parts) > 1 and len(parts[0].split()) < 4 and not is_dangling(parts[1]):
+        return f"{parts[0]} {parts[1]}"
+    return parts[0]

@@ -1,0 +1,131 @@
+"""`oncoguide eval answers`: answer-level quality numbers over a JSONL question file.
+
+Rows: {id, question, gold_urls?, answerable?, must_mention_any?, min_terms?}. `run` is the whole
+turn (safety, retrieval, answer); the verified-sentence rate is recomputed here, independently of
+the answer stage's own verifier, from the passages each TurnResult carries.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from oncoguide.answer.text import normalise
+from oncoguide.answer.verify import SUPPORT_THRESHOLD, support_score
+from oncoguide.errors import EvaluationError
+from oncoguide.types import TurnResult
+
+__all__ = ["evaluate_answers", "load_rows", "normalise_url"]
+
+
+def normalise_url(url: str) -> str:
+    """Lowercase, no scheme, no www., no #fragment or ?query, no trailing slash."""
+    u = re.sub(r"^[a-z]+://", "", url.strip().lower())
+    u = u.removeprefix("www.")
+    return re.split(r"[?#]", u, maxsplit=1)[0].rstrip("/")
+
+
+def load_rows(path: Path) -> list[dict[str, Any]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise EvaluationError(f"cannot read questions file {path}: {exc}") from exc
+    rows = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvaluationError(f"{path}:{n}: not valid JSON: {exc}") from exc
+        if not isinstance(row, dict) or not isinstance(row.get("question"), str):
+            raise EvaluationError(f"{path}:{n}: a row needs a 'question' string")
+        rows.append(row)
+    return rows
+
+
+def _verified(result: TurnResult) -> tuple[int, int]:
+    """(verified, total) answer sentences: each checked against the passage its citation names."""
+    texts = {p.chunk_id: p.text for h in result.hits for p in h.passages}
+    chunk_of = {c.n: c.chunk_id for c in result.answer.citations}
+    generated = result.answer.generator != "extractive"
+    ok = 0
+    for s in result.answer.sentences:
+        passage = texts.get(chunk_of.get(s.citation, ""))
+        if passage is None:
+            continue
+        if normalise(s.text) in normalise(passage) or (
+            generated and support_score(s.text, passage) >= SUPPORT_THRESHOLD
+        ):
+            ok += 1
+    return ok, len(result.answer.sentences)
+
+
+def _covered(row: dict[str, Any], text: str) -> bool:
+    terms = [str(t).lower() for t in row["must_mention_any"]]
+    needed = int(row.get("min_terms", 1))
+    return sum(1 for t in terms if t in text.lower()) >= needed
+
+
+def _rate(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def _percentile(values: Sequence[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+
+def evaluate_answers(run: Callable[[str], TurnResult], rows_path: Path) -> dict[str, Any]:
+    """Run each question through `run`; report the answer-stage metrics (keys are a contract)."""
+    rows = load_rows(rows_path)
+    c: dict[str, int] = dict.fromkeys(
+        ("answered", "verified", "sentences", "cov", "cov_n", "gold", "gold_n", "off", "off_n",
+         "false_abs", "answerable"), 0,
+    )  # fmt: skip
+    latencies: list[float] = []
+    grades: list[float] = []
+    for row in rows:
+        start = time.perf_counter()
+        result = run(row["question"])
+        latencies.append((time.perf_counter() - start) * 1000)
+        answer = result.answer
+        answerable = bool(row.get("answerable", True))
+        c["answerable"] += answerable
+        c["false_abs"] += answerable and answer.abstained
+        c["off_n"] += not answerable
+        c["off"] += (not answerable) and answer.abstained
+        if row.get("must_mention_any"):
+            c["cov_n"] += 1
+            c["cov"] += (not answer.abstained) and _covered(row, answer.text)
+        if answer.abstained:
+            continue
+        c["answered"] += 1
+        ok, total = _verified(result)
+        c["verified"] += ok
+        c["sentences"] += total
+        if answer.reading_grade is not None:
+            grades.append(answer.reading_grade)
+        if row.get("gold_urls"):
+            gold = {normalise_url(u) for u in row["gold_urls"]}
+            c["gold_n"] += 1
+            c["gold"] += any(normalise_url(x.url) in gold for x in answer.citations)
+    return {
+        "questions": len(rows),
+        "answered": c["answered"],
+        "abstained": len(rows) - c["answered"],
+        "verified_sentence_rate": _rate(c["verified"], c["sentences"]),
+        "coverage_rate": _rate(c["cov"], c["cov_n"]),
+        "cited_gold_rate": _rate(c["gold"], c["gold_n"]),
+        "offtopic_abstention_rate": _rate(c["off"], c["off_n"]),
+        "false_abstention_rate": _rate(c["false_abs"], c["answerable"]),
+        "reading_grade_median": round(statistics.median(grades), 1) if grades else None,
+        "latency_ms": {"p50": _percentile(latencies, 0.5), "p95": _percentile(latencies, 0.95)},
+    }
