@@ -1,0 +1,414 @@
+"""The embedded SQLite store: one file with documents, chunks, an FTS5 index and cached embeddings.
+
+WAL mode lets readers keep serving while an ingest writes; every write is one transaction.
+All sqlite3 errors leave this module as StoreError naming the database file.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from oncoguide.errors import QueryError, StoreError
+from oncoguide.index.fts import fts_query
+from oncoguide.index.store import ChunkMatch, StoreStats
+from oncoguide.types import Chunk, Document, GlossaryTerm, SearchFilters
+
+__all__ = ["BM25_WEIGHTS", "SqliteStore", "lexical_sql", "migrations", "open_store"]
+
+# bm25() column weights for (title, heading, body): a title hit says most about the document.
+BM25_WEIGHTS: tuple[float, float, float] = (4.0, 2.0, 1.0)
+
+# Stay well under SQLite's host-parameter limit in IN (...) lists.
+_BATCH = 500
+
+_DOC_COLUMNS = (
+    "doc_id, path, title, url, source, source_type, license, last_reviewed, review_frequency,"
+    " review_due, audience, declared_audience, language, cancer_types, declared_cancer_types,"
+    " tags, citation, status, version, body, content_hash, glossary_terms, extra"
+)
+_CHUNK_COLUMNS = "chunk_id, doc_id, ordinal, heading_path, text, content_hash"
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every packaged migration, in order."""
+    found = []
+    for entry in resources.files("oncoguide.index.migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def lexical_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
+    """The chunk-level BM25 SQL and its filter parameters (bind MATCH text first, LIMIT last)."""
+    where = ["chunks_fts MATCH ?", "d.status = ?"]
+    params: list[Any] = [filters.status]
+    for column in ("audience", "language", "source_type"):
+        value = getattr(filters, column)
+        if value is not None:
+            where.append(f"d.{column} = ?")
+            params.append(value)
+    if filters.cancer_type is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM document_cancer_types t"
+            " WHERE t.cancer_type = ? AND t.doc_id = d.doc_id)"
+        )
+        params.append(filters.cancer_type)
+    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    sql = (
+        f"SELECT c.chunk_id, c.doc_id, -bm25(chunks_fts, {weights}) AS score"
+        " FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid"
+        " JOIN documents d ON d.doc_id = c.doc_id"
+        f" WHERE {' AND '.join(where)}"
+        f" ORDER BY bm25(chunks_fts, {weights}), c.rowid LIMIT ?"
+    )
+    return sql, params
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _doc_row(doc: Document) -> tuple[Any, ...]:
+    return (
+        doc.doc_id, doc.path, doc.title, doc.url, doc.source, doc.source_type, doc.license,
+        _iso(doc.last_reviewed), doc.review_frequency, _iso(doc.review_due), doc.audience,
+        doc.declared_audience, doc.language, json.dumps(list(doc.cancer_types)),
+        json.dumps(list(doc.declared_cancer_types)), json.dumps(list(doc.tags)), doc.citation,
+        doc.status, doc.version, doc.body, doc.content_hash,
+        json.dumps([[g.term, g.glossary_id] for g in doc.glossary_terms]),
+        json.dumps([list(pair) for pair in doc.extra]),
+    )  # fmt: skip
+
+
+def _row_doc(row: sqlite3.Row) -> Document:
+    return Document(
+        doc_id=row["doc_id"], path=row["path"], title=row["title"], url=row["url"],
+        source=row["source"], source_type=row["source_type"], license=row["license"],
+        last_reviewed=_date(row["last_reviewed"]), review_frequency=row["review_frequency"],
+        review_due=_date(row["review_due"]), audience=row["audience"],
+        declared_audience=row["declared_audience"], language=row["language"],
+        cancer_types=tuple(json.loads(row["cancer_types"])),
+        declared_cancer_types=tuple(json.loads(row["declared_cancer_types"])),
+        tags=tuple(json.loads(row["tags"])), citation=row["citation"], status=row["status"],
+        version=row["version"], body=row["body"], content_hash=row["content_hash"],
+        glossary_terms=tuple(GlossaryTerm(t, g) for t, g in json.loads(row["glossary_terms"])),
+        extra=tuple((k, v) for k, v in json.loads(row["extra"])),
+    )  # fmt: skip
+
+
+def _row_chunk(row: sqlite3.Row) -> Chunk:
+    return Chunk(
+        chunk_id=row["chunk_id"],
+        doc_id=row["doc_id"],
+        ordinal=row["ordinal"],
+        heading_path=tuple(json.loads(row["heading_path"])),
+        text=row["text"],
+        content_hash=row["content_hash"],
+    )
+
+
+def _batches(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), _BATCH):
+        yield items[start : start + _BATCH]
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+class SqliteStore:
+    """A `Store` in one SQLite file. Safe to share between threads (calls are serialised)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        try:
+            # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT) below.
+            self._conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30.0
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        self._conn.row_factory = sqlite3.Row
+        try:
+            with self._guard("open"):
+                # Reading the header here is what detects a file that is not a database.
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+                # A full ingest is one big transaction; don't keep a WAL that size afterwards.
+                self._conn.execute("PRAGMA journal_size_limit=67108864")
+        except StoreError:
+            self._conn.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"SqliteStore({str(self.path)!r})"
+
+    @contextmanager
+    def _guard(self, action: str) -> Iterator[sqlite3.Connection]:
+        """Serialise access and translate sqlite3 errors into StoreError naming the file."""
+        with self._lock:
+            try:
+                yield self._conn
+            except sqlite3.Error as exc:
+                raise StoreError(f"database {self.path}: cannot {action}: {exc}") from exc
+
+    @contextmanager
+    def _transaction(self, action: str) -> Iterator[sqlite3.Connection]:
+        """One write transaction: everything in the block commits, or nothing does."""
+        with self._guard(action) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                # SQLite may already have rolled back (e.g. disk full); don't mask the real error.
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def migrate(self) -> int:
+        """Apply pending numbered migrations, each in its own transaction; return the version."""
+        known = migrations()
+        latest = known[-1][0] if known else 0
+        with self._guard("migrate") as conn:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+            )
+        current = self._schema_version()
+        if current > latest:
+            raise StoreError(
+                f"database {self.path} has schema version {current}, newer than this"
+                f" oncoguide supports ({latest}); upgrade oncoguide"
+            )
+        for version, name, sql in known:
+            if version > current:
+                self._apply_migration(version, name, sql)
+        return self._schema_version()
+
+    def _apply_migration(self, version: int, name: str, sql: str) -> None:
+        with self._guard(f"apply migration {name}") as conn:
+            try:
+                conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{sql}\n;"
+                    f"INSERT INTO schema_migrations (version, name) VALUES ({version}, '{name}');"
+                    "COMMIT;"
+                )
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    def _schema_version(self) -> int:
+        with self._guard("read the schema version") as conn:
+            row = conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+        return int(row[0])
+
+    # -- documents and chunks ---------------------------------------------------------------
+
+    def document_hashes(self) -> dict[str, str]:
+        with self._guard("read document hashes") as conn:
+            rows = conn.execute("SELECT doc_id, content_hash FROM documents").fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def apply_changes(
+        self,
+        upserts: Sequence[tuple[Document, Sequence[Chunk]]],
+        deletes: Sequence[str],
+    ) -> None:
+        """Replace the given documents (and chunks) and delete others, in one transaction."""
+        with self._transaction("write documents") as conn:
+            gone = [doc.doc_id for doc, _ in upserts] + list(deletes)
+            for batch in _batches(gone):
+                marks = _marks(len(batch))
+                conn.execute(f"DELETE FROM chunks WHERE doc_id IN ({marks})", batch)
+                conn.execute(f"DELETE FROM document_cancer_types WHERE doc_id IN ({marks})", batch)
+                conn.execute(f"DELETE FROM documents WHERE doc_id IN ({marks})", batch)
+            for doc, chunks in upserts:
+                self._insert_document(conn, doc, chunks)
+
+    def _insert_document(
+        self, conn: sqlite3.Connection, doc: Document, chunks: Sequence[Chunk]
+    ) -> None:
+        conn.execute(f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES ({_marks(23)})", _doc_row(doc))
+        conn.executemany(
+            "INSERT INTO document_cancer_types (cancer_type, doc_id) VALUES (?, ?)",
+            [(ct, doc.doc_id) for ct in sorted(set(doc.cancer_types))],
+        )
+        for chunk in chunks:
+            if chunk.doc_id != doc.doc_id:
+                raise StoreError(
+                    f"database {self.path}: chunk {chunk.chunk_id} belongs to {chunk.doc_id},"
+                    f" not {doc.doc_id}"
+                )
+        conn.executemany(
+            "INSERT INTO chunks (chunk_id, doc_id, ordinal, heading_path, heading, text,"
+            " content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (c.chunk_id, c.doc_id, c.ordinal, json.dumps(list(c.heading_path)), c.heading,
+                 c.text, c.content_hash)
+                for c in chunks
+            ],
+        )  # fmt: skip
+
+    def get_document(self, doc_id: str) -> Document | None:
+        return self.get_documents([doc_id]).get(doc_id)
+
+    def get_documents(self, doc_ids: Sequence[str]) -> dict[str, Document]:
+        found: dict[str, Document] = {}
+        with self._guard("read documents") as conn:
+            for batch in _batches(list(dict.fromkeys(doc_ids))):
+                sql = f"SELECT {_DOC_COLUMNS} FROM documents WHERE doc_id IN ({_marks(len(batch))})"
+                found.update((r["doc_id"], _row_doc(r)) for r in conn.execute(sql, batch))
+        return found
+
+    def iter_documents(self) -> Sequence[Document]:
+        with self._guard("read documents") as conn:
+            rows = conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY doc_id").fetchall()
+        return [_row_doc(r) for r in rows]
+
+    def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        found: dict[str, Chunk] = {}
+        with self._guard("read chunks") as conn:
+            for batch in _batches(list(dict.fromkeys(chunk_ids))):
+                marks = _marks(len(batch))
+                sql = f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({marks})"
+                found.update((r["chunk_id"], _row_chunk(r)) for r in conn.execute(sql, batch))
+        return found
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        sql = f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE doc_id = ? ORDER BY ordinal"
+        with self._guard("read chunks") as conn:
+            return [_row_chunk(r) for r in conn.execute(sql, (doc_id,))]
+
+    # -- search -------------------------------------------------------------------------------
+
+    def lexical_search(
+        self, query: str, k: int, filters: SearchFilters | None = None
+    ) -> list[ChunkMatch]:
+        """BM25 over title/heading/body; user text is quoted by `fts_query`, never parsed."""
+        if not query.strip():
+            raise QueryError("empty question")
+        match = fts_query(query)
+        if match is None or k <= 0:
+            return []
+        sql, params = lexical_sql(filters or SearchFilters())
+        with self._guard("search") as conn:
+            rows = conn.execute(sql, [match, *params, k]).fetchall()
+        return [ChunkMatch(chunk_id=r[0], doc_id=r[1], score=float(r[2])) for r in rows]
+
+    # -- embeddings ---------------------------------------------------------------------------
+
+    def missing_embeddings(self, model: str, content_hashes: Sequence[str]) -> list[str]:
+        wanted = list(dict.fromkeys(content_hashes))
+        have: set[str] = set()
+        with self._guard("read embeddings") as conn:
+            for batch in _batches(wanted):
+                sql = (
+                    "SELECT content_hash FROM embeddings"
+                    f" WHERE model = ? AND content_hash IN ({_marks(len(batch))})"
+                )
+                have.update(r[0] for r in conn.execute(sql, [model, *batch]))
+        return [h for h in wanted if h not in have]
+
+    def put_embeddings(
+        self, model: str, items: Sequence[tuple[str, npt.NDArray[np.float32]]]
+    ) -> None:
+        rows = []
+        for content_hash, vector in items:
+            vec = np.asarray(vector, dtype=np.float32)
+            if vec.ndim != 1 or vec.size == 0:
+                raise StoreError(
+                    f"database {self.path}: embedding for {content_hash} must be a non-empty"
+                    f" 1-D vector, got shape {vec.shape}"
+                )
+            rows.append((model, content_hash, int(vec.size), vec.tobytes()))
+        with self._transaction("write embeddings") as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO embeddings (model, content_hash, dim, vector)"
+                " VALUES (?, ?, ?, ?)",
+                rows,
+            )
+
+    def load_embeddings(self, model: str) -> tuple[list[str], npt.NDArray[np.float32]]:
+        """(chunk_ids, matrix) for the current chunks whose content hash has a vector."""
+        sql = (
+            "SELECT c.chunk_id, e.dim, e.vector FROM chunks c JOIN embeddings e"
+            " ON e.model = ? AND e.content_hash = c.content_hash ORDER BY c.rowid"
+        )
+        with self._guard("read embeddings") as conn:
+            rows = conn.execute(sql, (model,)).fetchall()
+        if not rows:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        dims = {r[1] for r in rows}
+        if len(dims) != 1:
+            raise StoreError(
+                f"database {self.path}: embeddings for model {model!r} have mixed sizes {dims}"
+            )
+        matrix = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32)
+        return [r[0] for r in rows], matrix.reshape(len(rows), dims.pop()).copy()
+
+    # -- meta and housekeeping ------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        with self._guard("read meta") as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction("write meta") as conn:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def stats(self) -> StoreStats:
+        with self._guard("read stats") as conn:
+            counts = [
+                conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in ("documents", "chunks", "embeddings")
+            ]
+        return StoreStats(
+            documents=counts[0],
+            chunks=counts[1],
+            embeddings=counts[2],
+            schema_version=self._schema_version(),
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(path: Path | str) -> SqliteStore:
+    """Open (creating if needed) and migrate the store at `path`; StoreError if it is unusable."""
+    store = SqliteStore(path)
+    try:
+        store.migrate()
+    except BaseException:
+        store.close()
+        raise
+    return store
