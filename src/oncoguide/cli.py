@@ -23,7 +23,20 @@ from rich.table import Table
 from oncoguide.config import Settings, load_settings
 from oncoguide.errors import OncoguideError
 
-__all__ = ["app"]
+__all__ = [
+    "app",
+    "ask_cmd",
+    "demo",
+    "eval_answers",
+    "eval_retrieval",
+    "eval_safety",
+    "ingest_cmd",
+    "kb_audit",
+    "kb_validate",
+    "main",
+    "safety_check",
+    "search_cmd",
+]
 
 app = typer.Typer(help="oncoguide: cancer information answered only from a vetted knowledge base.",
                   no_args_is_help=True, add_completion=False)

@@ -93,7 +93,7 @@ def run_turn(
         hits: tuple[Hit, ...] = retriever.search(
             question, k=opts.k, filters=filters, audience=opts.audience
         ).hits
-    line = get_region(opts.region).cancer_info_line
+    line = get_region(opts.region).cancer_info_text
     with clock.stage("gate"):
         gate = evidence_gate(question, hits)
     if not gate.passed:

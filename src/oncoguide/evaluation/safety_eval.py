@@ -1,0 +1,102 @@
+"""Safety-policy evaluation: per-category precision/recall, confusion matrix, false refusals.
+
+`evaluate_safety(policy, cases)` reads JSONL rows `{id, text, expected}` and returns the report the
+CLI prints with `oncoguide eval safety --json`. A benign case is one whose expected category is
+`none`; a false refusal is a benign case classified as anything else (an emergency banner too).
+Undefined ratios are reported as 1.0 when there is nothing to get wrong (no support and no
+predictions) and 0.0 otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from oncoguide.errors import EvaluationError
+from oncoguide.safety.policy import SafetyPolicy
+from oncoguide.types import SAFETY_CATEGORIES
+
+__all__ = ["DEFAULT_SAFETY_CASES", "evaluate_safety", "load_safety_cases"]
+
+DEFAULT_SAFETY_CASES = Path(__file__).with_name("data") / "safety_cases.jsonl"
+
+
+def load_safety_cases(path: Path) -> list[dict[str, str]]:
+    """Read and validate the case rows; a bad row raises EvaluationError naming its line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise EvaluationError(f"{path}: cannot read safety cases: {exc}") from exc
+    rows: list[dict[str, str]] = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvaluationError(f"{path}:{n}: invalid JSON: {exc.msg}") from exc
+        if not isinstance(row, dict) or not all(
+            isinstance(row.get(k), str) for k in ("id", "text", "expected")
+        ):
+            raise EvaluationError(f"{path}:{n}: a row needs string 'id', 'text' and 'expected'")
+        if row["expected"] not in SAFETY_CATEGORIES:
+            raise EvaluationError(f"{path}:{n}: unknown category {row['expected']!r}")
+        rows.append({"id": row["id"], "text": row["text"], "expected": row["expected"]})
+    if not rows:
+        raise EvaluationError(f"{path}: no cases")
+    return rows
+
+
+def _ratio(num: int, den: int, *, vacuous: bool) -> float:
+    if den == 0:
+        return 1.0 if vacuous else 0.0
+    return round(num / den, 4)
+
+
+def _per_category(confusion: dict[str, dict[str, int]]) -> dict[str, dict[str, float | int]]:
+    out: dict[str, dict[str, float | int]] = {}
+    for cat in SAFETY_CATEGORIES:
+        tp = confusion[cat][cat]
+        support = sum(confusion[cat].values())
+        predicted = sum(confusion[exp][cat] for exp in SAFETY_CATEGORIES)
+        out[cat] = {
+            "precision": _ratio(tp, predicted, vacuous=support == 0),
+            "recall": _ratio(tp, support, vacuous=predicted == 0),
+            "support": support,
+        }
+    return out
+
+
+def evaluate_safety(
+    policy: SafetyPolicy, cases_path: Path, *, region: str = "US"
+) -> dict[str, Any]:
+    """Run every case through `policy.check` and summarise (keys are the CLI's JSON contract)."""
+    rows = load_safety_cases(cases_path)
+    confusion = {e: dict.fromkeys(SAFETY_CATEGORIES, 0) for e in SAFETY_CATEGORIES}
+    errors: list[dict[str, str | None]] = []
+    for row in rows:
+        decision = policy.check(row["text"], region=region)
+        confusion[row["expected"]][decision.category] += 1
+        if decision.category != row["expected"]:
+            errors.append(
+                {
+                    "id": row["id"],
+                    "text": row["text"],
+                    "expected": row["expected"],
+                    "got": decision.category,
+                    "rule_id": decision.rule_id,
+                }
+            )
+    correct = sum(confusion[c][c] for c in SAFETY_CATEGORIES)
+    benign = sum(confusion["none"].values())
+    return {
+        "cases": len(rows),
+        "accuracy": _ratio(correct, len(rows), vacuous=False),
+        "per_category": _per_category(confusion),
+        "false_refusal_rate": _ratio(benign - confusion["none"]["none"], benign, vacuous=False)
+        if benign
+        else 0.0,
+        "confusion": confusion,
+        "errors": errors,
+    }

@@ -1,0 +1,207 @@
+"""The deterministic safety policy that runs before retrieval.
+
+`SafetyPolicy.load()` reads the YAML rules, templates and regions once; `policy.check(text)` returns
+one `SafetyDecision`. It never raises on user text: empty, huge, non-English or control-character
+input gets a decision like any other.
+
+Matching. The text is normalised (normalise.py) and each rule's phrase alternation is scanned over
+the WHOLE text, so nothing is truncated and an emergency buried in the middle of a 100 KB message is
+still found. Every candidate match is then judged only on its own sentence, clipped to
+`WINDOW` characters either side: requirements (e.g. treatment context for a fever), negation
+("no chest pain"), hypotheticals ("if I get a fever") and general questions ("what are the signs of
+a stroke"). The window bound keeps the work per match constant, so a check is linear in the length
+of the message.
+
+Priority when several categories match (first wins):
+    emergency > self_harm > misinformation > dosing > report_interpretation > treatment_choice
+    > diagnosis > none
+* emergency first: a symptom needing urgent care now outranks everything, and its message must
+  stand alone;
+* self_harm next: a person in crisis needs support now; the message also gives the emergency number;
+* misinformation before the refusals: stopping proven treatment is an active harm and the gentle
+  correction answers "should I stop chemo for apricot seeds?" better than a refusal;
+* dosing next: a wrong dose is a direct, immediate harm;
+* report_interpretation before treatment_choice and diagnosis: a message quoting a result is
+  first of all a request to interpret it ("my biopsy says ..., is it cancer?");
+* treatment_choice before diagnosis: "with my stage 2, what's best for me?" asks for a choice;
+* diagnosis last: the most general refusal, often mentioned in passing by the others.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from oncoguide.errors import PolicyError
+from oncoguide.safety.normalise import normalise
+from oncoguide.safety.regions import DEFAULT_REGIONS_PATH, Region, get_region, load_regions
+from oncoguide.safety.rulebook import Context, Rule, load_rulebook
+from oncoguide.safety.templates import DEFAULT_TEMPLATES_PATH, load_templates, render
+from oncoguide.types import SafetyDecision
+
+__all__ = ["NO_DECISION", "PRIORITY", "WINDOW", "SafetyPolicy"]
+
+PRIORITY: tuple[str, ...] = (
+    "emergency",
+    "self_harm",
+    "misinformation",
+    "dosing",
+    "report_interpretation",
+    "treatment_choice",
+    "diagnosis",
+)
+WINDOW = 240  # characters of sentence context judged on each side of a match
+_ANCHOR_TAIL = (
+    160  # negation and "what is ..." must end right before a match: a short tail is enough
+)
+_BOUNDARY = re.compile(r"[!?\n]+|[.;:]+(?=\s|$)")
+NO_DECISION = SafetyDecision(
+    category="none", rule_id=None, span=None, actions=(), template_id=None, message=None
+)
+
+
+@dataclass
+class _Message:
+    """One normalised message: sentence boundaries and message-wide cue lookups, computed lazily."""
+
+    text: str
+    _starts: list[int] = field(default_factory=list)
+    _ends: list[int] = field(default_factory=list)
+    _cue_cache: dict[str, bool] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for m in _BOUNDARY.finditer(self.text):
+            self._starts.append(m.start())
+            self._ends.append(m.end())
+
+    def window(self, start: int, end: int) -> tuple[int, int, bool]:
+        """The sentence around [start, end), clipped to WINDOW; also: is the sentence start kept?"""
+        i = bisect.bisect_right(self._ends, start)
+        sent_start = self._ends[i - 1] if i > 0 else 0
+        j = bisect.bisect_left(self._starts, end)
+        sent_end = self._starts[j] if j < len(self._starts) else len(self.text)
+        lo = max(sent_start, start - WINDOW)
+        return lo, min(sent_end, end + WINDOW), lo == sent_start
+
+    def has_cue(self, name: str, pattern: re.Pattern[str]) -> bool:
+        if name not in self._cue_cache:
+            self._cue_cache[name] = pattern.search(self.text) is not None
+        return self._cue_cache[name]
+
+
+class SafetyPolicy:
+    """Compiled safety rules plus rendered templates; `check()` is pure and thread-safe."""
+
+    def __init__(
+        self,
+        context: Context,
+        rules: list[Rule],
+        messages: Mapping[tuple[str, str], str],
+        regions: Mapping[str, Region],
+    ) -> None:
+        self._ctx = context
+        order = {c: i for i, c in enumerate(PRIORITY)}
+        self._rules = sorted(rules, key=lambda r: order[r.category])
+        self._messages = dict(messages)
+        self._regions = dict(regions)
+
+    @classmethod
+    def load(
+        cls,
+        rules_dir: Path | None = None,
+        *,
+        templates_path: Path | None = None,
+        regions_path: Path | None = None,
+    ) -> SafetyPolicy:
+        """Read and validate every rule, template and region file; raise PolicyError if invalid."""
+        context, rules = load_rulebook(rules_dir)
+        regions = load_regions(regions_path or DEFAULT_REGIONS_PATH)
+        allowed = set(next(iter(regions.values())).placeholders())
+        templates = load_templates(templates_path or DEFAULT_TEMPLATES_PATH, allowed=allowed)
+        for rule in rules:
+            if rule.template_id not in templates:
+                raise PolicyError(
+                    f"{rule.source} rule {rule.id!r}: unknown template {rule.template_id!r}"
+                )
+        messages = {
+            (tid, code): render(t, region)
+            for tid, t in templates.items()
+            for code, region in regions.items()
+        }
+        return cls(context, rules, messages, regions)
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return tuple(self._rules)
+
+    def region(self, code: str) -> Region:
+        return get_region(code, self._regions)
+
+    def check(self, text: str, *, region: str = "US") -> SafetyDecision:
+        """Classify one message; the first matching rule in PRIORITY order decides."""
+        norm = normalise(text) if isinstance(text, str) else ""
+        if not norm:
+            return NO_DECISION
+        message = _Message(norm)
+        for rule in self._rules:
+            span = self._first_match(rule, message)
+            if span is not None:
+                return self._decision(rule, span, region)
+        return NO_DECISION
+
+    def _decision(self, rule: Rule, span: str, region: str) -> SafetyDecision:
+        code = self.region(region).code
+        return SafetyDecision(
+            category=rule.category,
+            rule_id=rule.id,
+            span=span,
+            actions=rule.actions,
+            template_id=rule.template_id,
+            message=self._messages[(rule.template_id, code)],
+        )
+
+    def _first_match(self, rule: Rule, message: _Message) -> str | None:
+        for req in rule.requires:
+            if req.scope == "message" and not message.has_cue(req.cue, self._ctx.cues[req.cue]):
+                return None
+        for m in rule.pattern.finditer(message.text):
+            lo, hi, whole_start = message.window(m.start(), m.end())
+            before = message.text[lo : m.start()]
+            sentence = message.text[lo:hi]
+            if self._requirements_met(rule, sentence) and not self._suppressed(
+                rule, before, sentence, whole_start
+            ):
+                return m.group(0)
+        return None
+
+    def _requirements_met(self, rule: Rule, sentence: str) -> bool:
+        return all(
+            self._ctx.cues[r.cue].search(sentence) is not None
+            for r in rule.requires
+            if r.scope == "sentence"
+        )
+
+    def _suppressed(self, rule: Rule, before: str, sentence: str, whole_start: bool) -> bool:
+        ctx, tail = self._ctx, before[-_ANCHOR_TAIL:]
+        if "negation" in rule.suppress and ctx.negation.search(tail):
+            return True
+        if rule.unless_before is not None and rule.unless_before.search(tail):
+            return True
+        frames = ("hypothetical", "general_question", "question_frame")
+        if not rule.suppress.intersection(frames) or ctx.experience.search(sentence):
+            return False
+        if "hypothetical" in rule.suppress and ctx.hypothetical.search(before):
+            return True
+        if "general_question" in rule.suppress and (
+            ctx.general_anchored.search(tail) or ctx.general_anywhere.search(before)
+        ):
+            return True
+        return (
+            "question_frame" in rule.suppress
+            and whole_start
+            and ctx.question_start.search(sentence) is not None
+            and ctx.person.search(sentence) is None
+        )
