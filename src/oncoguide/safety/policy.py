@@ -10,7 +10,10 @@ still found. Every candidate match is then judged only on its own sentence, clip
 `WINDOW` characters either side: requirements (e.g. treatment context for a fever), negation
 ("no chest pain"), hypotheticals ("if I get a fever") and general questions ("what are the signs of
 a stroke"). The window bound keeps the work per match constant, so a check is linear in the length
-of the message.
+of the message. Two wider looks, both bounded too: a question that points back with "it"/"this"
+is judged with the previous sentence ("I found a lump. Is it cancer?"), and a rule with the
+`past_resolved` suppressor ignores an event in the distant past that is clearly over ("last year
+I had a fever and was admitted"), unless its sentence says it is going on ("still", "since ...").
 
 Priority when several categories match (first wins):
     emergency > self_harm > misinformation > dosing > report_interpretation > treatment_choice
@@ -57,7 +60,10 @@ WINDOW = 240  # characters of sentence context judged on each side of a match
 _ANCHOR_TAIL = (
     160  # negation and "what is ..." must end right before a match: a short tail is enough
 )
-_BOUNDARY = re.compile(r"[!?\n]+|[.;:]+(?=\s|$)")
+# Sentence ends, plus list markers ("2)", "•") so each item of a numbered list is its own sentence:
+# a general question in item 1 must not silence a symptom in item 2.
+_BOUNDARY = re.compile(r"[!?\n•]+|[.;:]+(?=\s|$)|(?<=\s)\(?\d{1,2}\)(?=\s)")
+_RESOLUTION_REACH = 2 * WINDOW  # "it turned out to be reflux" may sit in the next sentence
 NO_DECISION = SafetyDecision(
     category="none", rule_id=None, span=None, actions=(), template_id=None, message=None
 )
@@ -168,14 +174,46 @@ class SafetyPolicy:
             if req.scope == "message" and not message.has_cue(req.cue, self._ctx.cues[req.cue]):
                 return None
         for m in rule.pattern.finditer(message.text):
-            lo, hi, whole_start = message.window(m.start(), m.end())
-            before = message.text[lo : m.start()]
-            sentence = message.text[lo:hi]
-            if self._requirements_met(rule, sentence) and not self._suppressed(
-                rule, before, sentence, whole_start
-            ):
+            if self._holds(rule, message, m.start(), m.end()):
                 return m.group(0)
         return None
+
+    def _holds(self, rule: Rule, message: _Message, start: int, end: int) -> bool:
+        """Judge one candidate match on its sentence: requirements met, nothing suppresses it."""
+        lo, hi, whole_start = message.window(start, end)
+        sentence = message.text[lo:hi]
+        if not self._requirements_met(rule, sentence):
+            return False
+        # "I have a lump. Is it lymphoma?": "it" points back to the person's sentence before.
+        refers_back = self._ctx.cues.get("refers_back")
+        context = (
+            message.text[max(0, lo - WINDOW) : hi]
+            if refers_back is not None and refers_back.search(sentence)
+            else sentence
+        )
+        before = message.text[lo:start]
+        if self._suppressed(rule, before, sentence, whole_start, context):
+            return False
+        return not self._past_and_resolved(rule, message, lo, end, sentence)
+
+    def _past_and_resolved(
+        self, rule: Rule, message: _Message, lo: int, end: int, sentence: str
+    ) -> bool:
+        """An event clearly over: a distant past time in its sentence and a resolution nearby.
+
+        "Last year I had a fever and was admitted", "chest pain last month, it turned out to be
+        heartburn". A past time alone is not enough ("had chest pain last week" may still be going
+        on), and any sign that it is happening now ("since yesterday", "still", "again") wins.
+        """
+        if "past_resolved" not in rule.suppress:
+            return False
+        cues = self._ctx.cues
+        if cues["ongoing"].search(sentence):  # not `experience`: "it's fine now" is over
+            return False
+        if cues["past_distant"].search(sentence) is None:
+            return False
+        reach = message.text[lo : end + _RESOLUTION_REACH]
+        return cues["resolved"].search(reach) is not None
 
     def _requirements_met(self, rule: Rule, sentence: str) -> bool:
         return all(
@@ -184,8 +222,12 @@ class SafetyPolicy:
             if r.scope == "sentence"
         )
 
-    def _suppressed(self, rule: Rule, before: str, sentence: str, whole_start: bool) -> bool:
+    def _suppressed(
+        self, rule: Rule, before: str, sentence: str, whole_start: bool, context: str = ""
+    ) -> bool:
+        """Negation, hypothetical or general framing; `context` adds the previous sentence."""
         ctx, tail = self._ctx, before[-_ANCHOR_TAIL:]
+        context = context or sentence
         if "negation" in rule.suppress and ctx.negation.search(tail):
             return True
         if rule.unless_before is not None and rule.unless_before.search(tail):
@@ -203,5 +245,5 @@ class SafetyPolicy:
             "question_frame" in rule.suppress
             and whole_start
             and ctx.question_start.search(sentence) is not None
-            and ctx.person.search(sentence) is None
+            and ctx.person.search(context) is None
         )

@@ -41,7 +41,9 @@ ACTIONS = frozenset(
         "gentle_correction",
     }
 )
-SUPPRESSORS = frozenset({"negation", "hypothetical", "general_question", "question_frame"})
+SUPPRESSORS = frozenset(
+    {"negation", "hypothetical", "general_question", "question_frame", "past_resolved"}
+)
 _CONTEXT_SETS = (
     "filler",
     "negation",
@@ -52,6 +54,7 @@ _CONTEXT_SETS = (
     "person",
     "experience",
 )
+_PAST_CUES = frozenset({"past_distant", "resolved", "ongoing"})  # used by `past_resolved`
 _RULE_KEYS = frozenset(
     {
         "id",
@@ -239,6 +242,8 @@ def _rule(raw: Any, d: _FileDefaults, ctx: Context, terms: dict[str, str], path:
     suppress = frozenset(_str_list(raw.get("suppress"), path, rid, "suppress"))
     if not suppress <= SUPPRESSORS:
         raise _fail(path, rid, f"unknown suppressors {sorted(suppress - SUPPRESSORS)}")
+    if "past_resolved" in suppress and not set(ctx.cues) >= _PAST_CUES:
+        raise _fail(path, rid, f"past_resolved needs the cue sets {sorted(_PAST_CUES)}")
     unless = _str_list(raw.get("unless_before"), path, rid, "unless_before")
     actions = _str_list(raw.get("actions"), path, rid, "actions") or d.actions
     if not set(actions) <= ACTIONS:
