@@ -279,7 +279,7 @@ def _print_answer(data: dict[str, Any]) -> None:
         out.print("\n[bold]Sources[/]")
     for c in data["citations"]:
         flag = " [yellow](past its review date)[/]" if c["review_overdue"] else ""
-        out.print(f"[{c['n']}] {c['title']} › {c['heading']} — {c['url']} "
+        out.print(f"[{c['n']}] {c['heading'] or c['title']} — {c['url']} "
                   f"(last reviewed {c['last_reviewed']}){flag}")
 
 
