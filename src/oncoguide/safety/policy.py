@@ -62,7 +62,14 @@ _ANCHOR_TAIL = (
 )
 # Sentence ends, plus list markers ("2)", "•") so each item of a numbered list is its own sentence:
 # a general question in item 1 must not silence a symptom in item 2.
-_BOUNDARY = re.compile(r"[!?\n•]+|[.;:]+(?=\s|$)|(?<=\s)\(?\d{1,2}\)(?=\s)")
+# Markers: "2)", "(2)", "b)", "2-" and bullets.
+_BOUNDARY = re.compile(
+    r"[!?\n•]+|[.;:]+(?=\s|$)|(?<=\s)\(?(?:\d{1,2}|[a-h])\)(?=\s)|(?<=\s)\d{1,2}-(?=\s)"
+)
+# The speaker's own voice. A general question earlier in a sentence ("why does chemo make me so
+# tired, I just want to die") stops framing the match once the person speaks about themselves
+# after it: the general cue then belongs to another clause.
+_SELF = re.compile(r"\b(?:i|im|ive|id|me|my|myself)\b")
 _RESOLUTION_REACH = 2 * WINDOW  # "it turned out to be reflux" may sit in the next sentence
 NO_DECISION = SafetyDecision(
     category="none", rule_id=None, span=None, actions=(), template_id=None, message=None
@@ -238,7 +245,7 @@ class SafetyPolicy:
         if "hypothetical" in rule.suppress and ctx.hypothetical.search(before):
             return True
         if "general_question" in rule.suppress and (
-            ctx.general_anchored.search(tail) or ctx.general_anywhere.search(before)
+            ctx.general_anchored.search(tail) or _general_frames(ctx.general_anywhere, before)
         ):
             return True
         return (
@@ -247,3 +254,9 @@ class SafetyPolicy:
             and ctx.question_start.search(sentence) is not None
             and ctx.person.search(context) is None
         )
+
+
+def _general_frames(general: re.Pattern[str], before: str) -> bool:
+    """A general-question cue in `before` with no first-person words between it and the match."""
+    ends = [m.end() for m in general.finditer(before)]
+    return bool(ends) and _SELF.search(before, ends[-1]) is None
