@@ -26,7 +26,11 @@ from oncoguide.kb.manifest import Manifest, compare_fields, derive_doc_id, read_
 from oncoguide.kb.schema import DocMeta, Excluded, Problem, review_due, validate_metadata
 from oncoguide.types import Document, GlossaryTerm
 
-__all__ = ["AUDIT_COUNT_KEYS", "NEAR_EMPTY_CHARS", "Excluded", "KBLoad", "Problem", "load_kb"]
+# Part of every document hash: bump it when cleaning or chunking changes what gets indexed, so the
+# next incremental ingest re-processes every document instead of keeping stale chunks.
+PIPELINE_VERSION = "kb-pipeline-1"
+
+__all__ = ["AUDIT_COUNT_KEYS", "NEAR_EMPTY_CHARS", "PIPELINE_VERSION", "Excluded", "KBLoad", "Problem", "load_kb"]
 
 NEAR_EMPTY_CHARS = 200
 AUDIT_COUNT_KEYS = (
@@ -213,6 +217,7 @@ def _document(
 ) -> Document:
     cancer_types = cancer_types_for(meta.url, title)
     core = [
+        PIPELINE_VERSION,
         body,
         title,
         meta.url,
