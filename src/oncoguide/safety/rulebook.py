@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 
 from oncoguide.errors import PolicyError
+from oncoguide.safety.boundary import leading_boundary
 from oncoguide.types import SAFETY_CATEGORIES
 
 __all__ = [
@@ -152,7 +153,7 @@ def _compile(regex: str, path: Path, rule_id: str) -> re.Pattern[str]:
 
 
 def _bounded(alternation: str) -> str:
-    return rf"\b(?:{alternation})\b"
+    return rf"{leading_boundary(alternation)}(?:{alternation})\b"
 
 
 def _anchored(alternation: str, filler: str) -> str:
