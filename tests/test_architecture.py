@@ -59,6 +59,12 @@ def test_importing_loads_no_model_or_settings(name: str) -> None:
         if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Call):
             func = node.value.func
             called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            assert called not in {"load_settings", "Settings", "load_embedder", "MiniLMEmbedder",
-                                  "open_store", "SqliteStore", "connect"}, (
-                f"{name} calls {called}() at import time")
+            assert called not in {
+                "load_settings",
+                "Settings",
+                "load_embedder",
+                "MiniLMEmbedder",
+                "open_store",
+                "SqliteStore",
+                "connect",
+            }, f"{name} calls {called}() at import time"

@@ -14,8 +14,11 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def _command_paths(typer_app: typer.Typer, prefix: str = "oncoguide") -> list[str]:
-    paths = [f"{prefix} {c.name or c.callback.__name__}" for c in typer_app.registered_commands
-             if c.callback is not None]
+    paths = [
+        f"{prefix} {c.name or c.callback.__name__}"
+        for c in typer_app.registered_commands
+        if c.callback is not None
+    ]
     for group in typer_app.registered_groups:
         assert group.typer_instance is not None
         paths += _command_paths(group.typer_instance, f"{prefix} {group.name}")

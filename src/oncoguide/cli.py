@@ -38,12 +38,16 @@ __all__ = [
     "search_cmd",
 ]
 
-app = typer.Typer(help="oncoguide: cancer information answered only from a vetted knowledge base.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="oncoguide: cancer information answered only from a vetted knowledge base.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 kb_app = typer.Typer(help="Validate and audit a knowledge-base folder.", no_args_is_help=True)
 safety_app = typer.Typer(help="Run the safety policy on a message.", no_args_is_help=True)
-eval_app = typer.Typer(help="Measure retrieval, safety and answers on question sets.",
-                       no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Measure retrieval, safety and answers on question sets.", no_args_is_help=True
+)
 app.add_typer(kb_app, name="kb")
 app.add_typer(safety_app, name="safety")
 app.add_typer(eval_app, name="eval")
@@ -52,11 +56,19 @@ out = Console()
 err = Console(stderr=True)
 T = TypeVar("T")
 
-DbOpt = Annotated[Path | None, typer.Option("--db", help="SQLite database file (env ONCOGUIDE_DB).")]
+DbOpt = Annotated[
+    Path | None, typer.Option("--db", help="SQLite database file (env ONCOGUIDE_DB).")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-RegionOpt = Annotated[str | None, typer.Option("--region", help="Region for emergency numbers (US, UK, IN...).")]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date for review checks, YYYY-MM-DD (default today).")]
-EmbedOpt = Annotated[str | None, typer.Option("--embedder", help="minilm (default) or none (lexical only).")]
+RegionOpt = Annotated[
+    str | None, typer.Option("--region", help="Region for emergency numbers (US, UK, IN...).")
+]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Date for review checks, YYYY-MM-DD (default today).")
+]
+EmbedOpt = Annotated[
+    str | None, typer.Option("--embedder", help="minilm (default) or none (lexical only).")
+]
 
 
 def _settings(db: Path | None = None, **kw: Any) -> Settings:
@@ -88,9 +100,15 @@ def _print_json(data: Any) -> None:
 @contextmanager
 def _progress() -> Iterator[Callable[[str, int, int], None]]:
     """A rich progress bar driven by (stage, done, total) callbacks; quiet when not a terminal."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, transient=False,
-                  disable=not err.is_terminal) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal,
+    ) as progress:
         tasks: dict[str, Any] = {}
 
         def update(stage: str, done: int, total: int) -> None:
@@ -135,17 +153,26 @@ def kb_audit(path: Path, as_of: AsOfOpt = None, db: DbOpt = None, as_json: JsonO
     for key, value in data["counts"].items():
         table.add_row(key, str(value))
     out.print(table)
-    out.print(f"documents read {data['documents']}, indexed {data['indexed']}, "
-              f"excluded {len(data['excluded'])}, errors {len(data['errors'])}")
+    out.print(
+        f"documents read {data['documents']}, indexed {data['indexed']}, "
+        f"excluded {len(data['excluded'])}, errors {len(data['errors'])}"
+    )
 
 
 # --- ingest and search ---------------------------------------------------------------------
 
 
 @app.command("ingest")
-def ingest_cmd(path: Path, db: DbOpt = None, dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="Report what would change; write nothing.")] = False,
-        embedder: EmbedOpt = None, as_of: AsOfOpt = None, as_json: JsonOpt = False) -> None:
+def ingest_cmd(
+    path: Path,
+    db: DbOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would change; write nothing.")
+    ] = False,
+    embedder: EmbedOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Index a KB folder incrementally and atomically (unchanged documents are skipped)."""
     settings = _settings(db, embedder=embedder)
     report = _run(lambda: _ingest(path, settings, dry_run=dry_run, as_of=_as_of(as_of)))
@@ -154,10 +181,12 @@ def ingest_cmd(path: Path, db: DbOpt = None, dry_run: Annotated[bool, typer.Opti
         _print_json(data)
         return
     verb = "would change" if dry_run else "indexed"
-    out.print(f"{verb}: {data['added']} added, {data['changed']} changed, {data['removed']} removed, "
-              f"{data['unchanged']} unchanged; {data['chunks_written']} chunks written, "
-              f"{data['embedded']} embedded ({data['embed_cached']} cached) in {data['seconds']:.1f}s "
-              f"→ {settings.db}")
+    out.print(
+        f"{verb}: {data['added']} added, {data['changed']} changed, {data['removed']} removed, "
+        f"{data['unchanged']} unchanged; {data['chunks_written']} chunks written, "
+        f"{data['embedded']} embedded ({data['embed_cached']} cached) in {data['seconds']:.1f}s "
+        f"→ {settings.db}"
+    )
     if data["excluded"]:
         out.print(f"{len(data['excluded'])} documents excluded (see `oncoguide kb audit`)")
 
@@ -168,14 +197,21 @@ def _ingest(path: Path, settings: Settings, *, dry_run: bool, as_of: date) -> An
     from oncoguide.index.sqlite import open_store
     from oncoguide.retrieve.brands import refresh_brand_map
 
-    embedder = None if dry_run else load_embedder(
-        settings.embedder, max_tokens=settings.embed_max_tokens,
-        batch_size=settings.embed_batch_size)
+    embedder = (
+        None
+        if dry_run
+        else load_embedder(
+            settings.embedder,
+            max_tokens=settings.embed_max_tokens,
+            batch_size=settings.embed_batch_size,
+        )
+    )
     store = open_store(settings.db)
     try:
         with _progress() as progress:
-            report = ingest(path, store, embedder=embedder, as_of=as_of, dry_run=dry_run,
-                            progress=progress)
+            report = ingest(
+                path, store, embedder=embedder, as_of=as_of, dry_run=dry_run, progress=progress
+            )
         if not dry_run:
             refresh_brand_map(store)
         return report
@@ -184,12 +220,15 @@ def _ingest(path: Path, settings: Settings, *, dry_run: bool, as_of: date) -> An
 
 
 @app.command("search")
-def search_cmd(question: str, k: Annotated[int, typer.Option("-k", min=1, max=100)] = 10,
-               db: DbOpt = None, as_json: JsonOpt = False,
-               audience: Annotated[str | None, typer.Option("--audience")] = None,
-               cancer_type: Annotated[str | None, typer.Option("--cancer-type")] = None,
-               explain: Annotated[bool, typer.Option("--explain", help="Show ranking signals.")] = False,
-               ) -> None:
+def search_cmd(
+    question: str,
+    k: Annotated[int, typer.Option("-k", min=1, max=100)] = 10,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+    audience: Annotated[str | None, typer.Option("--audience")] = None,
+    cancer_type: Annotated[str | None, typer.Option("--cancer-type")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Show ranking signals.")] = False,
+) -> None:
     """Search the index: one result per document (its best chunk)."""
     from oncoguide.chat.assistant import open_assistant
     from oncoguide.types import SearchFilters
@@ -198,8 +237,12 @@ def search_cmd(question: str, k: Annotated[int, typer.Option("-k", min=1, max=10
         assistant = open_assistant(_settings(db))
         try:
             return assistant.retriever.search(
-                question, k=k, filters=SearchFilters(cancer_type=cancer_type),
-                audience=audience, explain=explain)
+                question,
+                k=k,
+                filters=SearchFilters(cancer_type=cancer_type),
+                audience=audience,
+                explain=explain,
+            )
         finally:
             assistant.close()
 
@@ -214,9 +257,11 @@ def search_cmd(question: str, k: Annotated[int, typer.Option("-k", min=1, max=10
         _print_json({"query": question, "results": rows})
         return
     for row in rows:
-        out.print(f"[bold]{row['rank']}.[/] {row['title']} [dim]({row['audience']}, "
-                  f"score {row['score']:.3f})[/]\n   {row['url']}\n   {row['heading']}\n"
-                  f"   {row['snippet']}")
+        out.print(
+            f"[bold]{row['rank']}.[/] {row['title']} [dim]({row['audience']}, "
+            f"score {row['score']:.3f})[/]\n   {row['url']}\n   {row['heading']}\n"
+            f"   {row['snippet']}"
+        )
         if explain:
             out.print(f"   [dim]{row['signals']}[/]")
 
@@ -225,8 +270,9 @@ def search_cmd(question: str, k: Annotated[int, typer.Option("-k", min=1, max=10
 
 
 @safety_app.command("check")
-def safety_check(text: str, region: RegionOpt = None, db: DbOpt = None,
-                 as_json: JsonOpt = False) -> None:
+def safety_check(
+    text: str, region: RegionOpt = None, db: DbOpt = None, as_json: JsonOpt = False
+) -> None:
     """Classify a message: emergency, self_harm, the refusals, misinformation or none."""
     from oncoguide.safety.policy import SafetyPolicy
 
@@ -235,26 +281,34 @@ def safety_check(text: str, region: RegionOpt = None, db: DbOpt = None,
     if as_json:
         _print_json(decision.to_dict())
         return
-    out.print(f"category: [bold]{decision.category}[/]  rule: {decision.rule_id}  "
-              f"span: {decision.span!r}")
+    out.print(
+        f"category: [bold]{decision.category}[/]  rule: {decision.rule_id}  span: {decision.span!r}"
+    )
     if decision.message:
         out.print(decision.message)
 
 
 @app.command("ask")
-def ask_cmd(question: str, db: DbOpt = None, region: RegionOpt = None, as_json: JsonOpt = False,
-            audience: Annotated[str | None, typer.Option(
-                "--audience", help="patient, caregiver or technical")] = None,
-            cancer_type: Annotated[str | None, typer.Option("--cancer-type")] = None,
-            as_of: AsOfOpt = None) -> None:
+def ask_cmd(
+    question: str,
+    db: DbOpt = None,
+    region: RegionOpt = None,
+    as_json: JsonOpt = False,
+    audience: Annotated[
+        str | None, typer.Option("--audience", help="patient, caregiver or technical")
+    ] = None,
+    cancer_type: Annotated[str | None, typer.Option("--cancer-type")] = None,
+    as_of: AsOfOpt = None,
+) -> None:
     """Answer a question from the KB with citations, or say why not."""
     from oncoguide.answer import to_answer_json
     from oncoguide.chat.assistant import open_assistant
     from oncoguide.chat.turn import TurnOptions
 
     settings = _settings(db, region=region)
-    options = TurnOptions(region=settings.region, audience=audience, cancer_type=cancer_type,
-                          as_of=_as_of(as_of))
+    options = TurnOptions(
+        region=settings.region, audience=audience, cancer_type=cancer_type, as_of=_as_of(as_of)
+    )
 
     def run() -> Any:
         assistant = open_assistant(settings)
@@ -279,17 +333,22 @@ def _print_answer(data: dict[str, Any]) -> None:
         out.print("\n[bold]Sources[/]")
     for c in data["citations"]:
         flag = " [yellow](past its review date)[/]" if c["review_overdue"] else ""
-        out.print(f"[{c['n']}] {c['heading'] or c['title']} — {c['url']} "
-                  f"(last reviewed {c['last_reviewed']}){flag}")
+        out.print(
+            f"[{c['n']}] {c['heading'] or c['title']} — {c['url']} "
+            f"(last reviewed {c['last_reviewed']}){flag}"
+        )
 
 
 # --- evaluation ------------------------------------------------------------------------------
 
 
 @eval_app.command("retrieval")
-def eval_retrieval(questions: Annotated[Path, typer.Option("--questions")],
-                   k: Annotated[int, typer.Option("-k", min=1, max=100)] = 10,
-                   db: DbOpt = None, as_json: JsonOpt = False) -> None:
+def eval_retrieval(
+    questions: Annotated[Path, typer.Option("--questions")],
+    k: Annotated[int, typer.Option("-k", min=1, max=100)] = 10,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Recall@1/5/10, MRR@10, nDCG@10 and latency on a JSONL question set."""
     from oncoguide.chat.assistant import open_assistant
     from oncoguide.evaluation.retrieval_eval import evaluate_retrieval
@@ -297,19 +356,36 @@ def eval_retrieval(questions: Annotated[Path, typer.Option("--questions")],
     def run() -> dict[str, Any]:
         assistant = open_assistant(_settings(db))
         try:
-            return evaluate_retrieval(lambda q: assistant.retriever.search(q, k=k).hits,
-                                      questions, k=k)
+            return evaluate_retrieval(
+                lambda q: assistant.retriever.search(q, k=k).hits, questions, k=k
+            )
         finally:
             assistant.close()
 
     report = _run(run)
-    _print_report(report, as_json, ["questions", "recall@1", "recall@5", "recall@10", "mrr@10",
-                                    "ndcg@10", "patient_first@1", "latency_ms"])
+    _print_report(
+        report,
+        as_json,
+        [
+            "questions",
+            "recall@1",
+            "recall@5",
+            "recall@10",
+            "mrr@10",
+            "ndcg@10",
+            "patient_first@1",
+            "latency_ms",
+        ],
+    )
 
 
 @eval_app.command("safety")
-def eval_safety(cases: Annotated[Path, typer.Option("--cases")], region: RegionOpt = None,
-                db: DbOpt = None, as_json: JsonOpt = False) -> None:
+def eval_safety(
+    cases: Annotated[Path, typer.Option("--cases")],
+    region: RegionOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Per-category precision/recall, confusion matrix and false-refusal rate."""
     from oncoguide.evaluation.safety_eval import evaluate_safety
     from oncoguide.safety.policy import SafetyPolicy
@@ -320,8 +396,12 @@ def eval_safety(cases: Annotated[Path, typer.Option("--cases")], region: RegionO
 
 
 @eval_app.command("answers")
-def eval_answers(questions: Annotated[Path, typer.Option("--questions")], db: DbOpt = None,
-                 region: RegionOpt = None, as_json: JsonOpt = False) -> None:
+def eval_answers(
+    questions: Annotated[Path, typer.Option("--questions")],
+    db: DbOpt = None,
+    region: RegionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Verified-sentence, coverage, cited-gold and abstention rates on a JSONL question set."""
     from oncoguide.chat.assistant import open_assistant
     from oncoguide.chat.turn import TurnOptions
@@ -332,15 +412,29 @@ def eval_answers(questions: Annotated[Path, typer.Option("--questions")], db: Db
     def run() -> dict[str, Any]:
         assistant = open_assistant(settings)
         try:
-            return evaluate_answers(assistant.turner(TurnOptions(region=settings.region)),
-                                    questions)
+            return evaluate_answers(
+                assistant.turner(TurnOptions(region=settings.region)), questions
+            )
         finally:
             assistant.close()
 
     report = _run(run)
-    _print_report(report, as_json, ["questions", "answered", "abstained", "verified_sentence_rate",
-                                    "coverage_rate", "cited_gold_rate", "offtopic_abstention_rate",
-                                    "false_abstention_rate", "reading_grade_median", "latency_ms"])
+    _print_report(
+        report,
+        as_json,
+        [
+            "questions",
+            "answered",
+            "abstained",
+            "verified_sentence_rate",
+            "coverage_rate",
+            "cited_gold_rate",
+            "offtopic_abstention_rate",
+            "false_abstention_rate",
+            "reading_grade_median",
+            "latency_ms",
+        ],
+    )
 
 
 def _print_report(report: dict[str, Any], as_json: bool, keys: list[str]) -> None:
@@ -356,9 +450,13 @@ def _print_report(report: dict[str, Any], as_json: bool, keys: list[str]) -> Non
 
 
 @app.command("demo")
-def demo(db: DbOpt = None, embedder: EmbedOpt = None,
-         question: Annotated[str, typer.Option("--question")] =
-         "pins and needles in my feet after chemo") -> None:
+def demo(
+    db: DbOpt = None,
+    embedder: EmbedOpt = None,
+    question: Annotated[
+        str, typer.Option("--question")
+    ] = "pins and needles in my feet after chemo",
+) -> None:
     """Quick start: index the bundled sample KB, then search and answer one question."""
     from oncoguide.kb.sample import sample_kb_path
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from oncoguide.chat.turn import TurnOptions, Turner
+from oncoguide.chat.turn import Turner, TurnOptions
 from oncoguide.config import Settings
 from oncoguide.errors import StoreError
 from oncoguide.index.embed import Embedder, load_embedder
@@ -24,7 +24,9 @@ __all__ = ["Assistant", "open_assistant", "open_existing_store"]
 def open_existing_store(path: Path) -> SqliteStore:
     """Open an index that `oncoguide ingest` built; a missing file is an error, not a new empty index."""
     if not Path(path).is_file():
-        raise StoreError(f"no index at {path}: run `oncoguide ingest PATH --db {path}` first")
+        raise StoreError(
+            f"no index at {path}: run `oncoguide ingest PATH --db {path}` first"
+        )
     return open_store(path)
 
 

@@ -87,7 +87,9 @@ def run_turn(
     with clock.stage("safety"):
         decision = policy.check(question, region=opts.region)
     if decision.category in _STOP_CATEGORIES:
-        return TurnResult(question, decision, _message_only(question, decision), (), tuple(clock.timings))
+        return TurnResult(
+            question, decision, _message_only(question, decision), (), tuple(clock.timings)
+        )
     with clock.stage("retrieve"):
         filters = SearchFilters(cancer_type=opts.cancer_type)
         hits: tuple[Hit, ...] = retriever.search(
@@ -119,4 +121,6 @@ class Turner:
         self.options = options
 
     def __call__(self, question: str) -> TurnResult:
-        return run_turn(question, policy=self.policy, retriever=self.retriever, options=self.options)
+        return run_turn(
+            question, policy=self.policy, retriever=self.retriever, options=self.options
+        )

@@ -30,7 +30,15 @@ from oncoguide.types import Document, GlossaryTerm
 # next incremental ingest re-processes every document instead of keeping stale chunks.
 PIPELINE_VERSION = "kb-pipeline-1"
 
-__all__ = ["AUDIT_COUNT_KEYS", "NEAR_EMPTY_CHARS", "PIPELINE_VERSION", "Excluded", "KBLoad", "Problem", "load_kb"]
+__all__ = [
+    "AUDIT_COUNT_KEYS",
+    "NEAR_EMPTY_CHARS",
+    "PIPELINE_VERSION",
+    "Excluded",
+    "KBLoad",
+    "Problem",
+    "load_kb",
+]
 
 NEAR_EMPTY_CHARS = 200
 AUDIT_COUNT_KEYS = (
