@@ -22,11 +22,9 @@ __all__ = ["Assistant", "open_assistant", "open_existing_store"]
 
 
 def open_existing_store(path: Path) -> SqliteStore:
-    """Open an index that `oncoguide ingest` built; a missing file is an error, not a new empty index."""
+    """Open an index built by `oncoguide ingest`; a missing file is an error, not a new index."""
     if not Path(path).is_file():
-        raise StoreError(
-            f"no index at {path}: run `oncoguide ingest PATH --db {path}` first"
-        )
+        raise StoreError(f"no index at {path}: run `oncoguide ingest PATH --db {path}` first")
     return open_store(path)
 
 
