@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from oncoguide.answer.gate import GateThresholds, evidence_gate, gate_features
@@ -23,8 +25,37 @@ def test_questions_without_care_words_or_overlap_are_off_topic(
     assert evidence_gate(question, neuropathy_hits).reason == "OFF_TOPIC"
 
 
-def test_lay_wording_with_care_vocabulary_is_on_topic(neuropathy_hits: list[Hit]) -> None:
-    decision = evidence_gate("pins and needles in my feet after chemo", neuropathy_hits)
+def test_lay_wording_passes_on_a_confident_retrieval_score(neuropathy_hits: list[Hit]) -> None:
+    # Half the words match ("feet", "chemo"): the hybrid retriever's score (3.0, above the
+    # calibrated 2.55) carries it; on a weak score it needs a stricter overlap bar to abstain.
+    q = "pins and needles in my feet after chemo"
+    confident = [replace(h, score=3.0) for h in neuropathy_hits]
+    assert evidence_gate(q, confident).passed, evidence_gate(q, confident).detail
+    weak = [replace(h, score=2.0) for h in neuropathy_hits]
+    strict = GateThresholds(confident_overlap_care=0.6)
+    assert evidence_gate(q, weak, thresholds=strict).reason == "LOW_RELEVANCE"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much does a mastectomy cost in texas",
+        "which pharmacy near me has ondansetron in stock",
+        "what are the visiting hours on the oncology ward",
+        "which celebrities have had breast cancer",
+    ],
+)
+def test_local_and_commercial_questions_are_off_topic_despite_care_words(
+    question: str, neuropathy_hits: list[Hit]
+) -> None:
+    confident = [replace(h, score=3.5) for h in neuropathy_hits]
+    assert evidence_gate(question, confident).reason == "OFF_TOPIC"
+    assert gate_features(question, confident)["out_of_scope"] == 1.0
+
+
+def test_strong_overlap_passes_a_lexical_scale_score(neuropathy_hits: list[Hit]) -> None:
+    # Lexical-only retrieval scores stay below ~2.1; clear word overlap must still answer.
+    decision = evidence_gate("Can chemotherapy cause peripheral neuropathy?", neuropathy_hits)
     assert decision.passed, decision.detail
 
 
@@ -48,7 +79,7 @@ def test_features_are_exposed_and_thresholds_configurable(neuropathy_hits: list[
     strict = GateThresholds(min_overlap=1.01)
     assert evidence_gate(q, neuropathy_hits, thresholds=strict).reason == "LOW_RELEVANCE"
     assert evidence_gate(
-        q, neuropathy_hits, thresholds=GateThresholds(min_top_score=5.0)
+        q, neuropathy_hits, thresholds=GateThresholds(min_top_score=5.0, confident_overlap_care=0.9)
     ).reason == ("LOW_RELEVANCE")
 
 
@@ -59,6 +90,9 @@ def test_features_are_exposed_and_thresholds_configurable(neuropathy_hits: list[
         ("What are the side effects of radiation?", 2),
         ("Can I get a diploma online?", 0),
         ("How do I bake bread?", 0),
+        ("sarcomma after chemotheraphy", 2),  # long misspellings are tolerated
+        ("what is neutropinia", 1),
+        ("breathing exercises before a scan", 0),  # "breath" is not a misspelt "breast"
     ],
 )
 def test_care_vocabulary_words_phrases_and_tumour_suffixes(question: str, count: int) -> None:

@@ -53,7 +53,7 @@ def test_metrics_over_a_small_question_file(tmp_path: Path) -> None:
     assert list(report) == [
         "questions", "answered", "abstained", "verified_sentence_rate", "coverage_rate",
         "cited_gold_rate", "offtopic_abstention_rate", "false_abstention_rate",
-        "reading_grade_median", "latency_ms",
+        "reading_grade_median", "cited_unretrieved", "cited_top_hit_rate", "latency_ms",
     ]  # fmt: skip
     assert (report["questions"], report["answered"], report["abstained"]) == (4, 2, 2)
     sentences = len(_run("What causes fatigue?").answer.sentences)
@@ -63,6 +63,7 @@ def test_metrics_over_a_small_question_file(tmp_path: Path) -> None:
     assert report["offtopic_abstention_rate"] == 1.0
     assert report["false_abstention_rate"] == round(1 / 3, 4)
     assert report["reading_grade_median"] is not None
+    assert (report["cited_unretrieved"], report["cited_top_hit_rate"]) == (0, 1.0)
     assert set(report["latency_ms"]) == {"p50", "p95"}
 
 
@@ -77,3 +78,16 @@ def test_malformed_rows_raise_evaluation_error(tmp_path: Path) -> None:
 
 def test_normalise_url() -> None:
     assert normalise_url("HTTPS://www.Cancer.gov/types/x/?a=1#top") == "cancer.gov/types/x"
+
+
+def test_citations_to_documents_that_were_not_retrieved_are_counted(tmp_path: Path) -> None:
+    other = replace(HIT, doc_id="other", url="https://www.example.gov/other")
+
+    def run(question: str) -> TurnResult:
+        answer = compose_answer(question, [HIT], as_of=date(2025, 1, 1))
+        return TurnResult(question, SAFE, answer, hits=(other,))  # HIT itself was not retrieved
+
+    report = evaluate_answers(
+        run, _write(tmp_path, [{"id": "1", "question": "What causes fatigue?"}])
+    )
+    assert report["cited_unretrieved"] >= 1 and report["cited_top_hit_rate"] == 0.0

@@ -68,17 +68,20 @@ def _prose_piece(c: Candidate, section: str = "answer") -> _Piece:
 
 
 def _answer_pieces(question: str, all_units: list[Unit], max_sentences: int) -> list[_Piece]:
+    """Pieces in reading order: the best sentence first, then the rest in document order;
+    for a list question, its introduction first and then the KB's list with its lead-in."""
     cands = candidates(all_units)
     lists = pick_lists(all_units, question)
     if not lists:
-        return [_prose_piece(c) for c in select_prose(score(cands, question), max_sentences)]
-    pieces = [p for u in lists for p in _list_pieces(u)]
+        chosen = select_prose(score(cands, question), max_sentences)
+        return [_prose_piece(c) for c in chosen[:1] + sorted(chosen[1:], key=lambda c: c.order)]
+    pieces = sorted((p for u in lists for p in _list_pieces(u)), key=lambda p: p[0])
     list_terms = [content_terms(p[1]) for p in pieces]
     # The list's own context sentences introduce it best; otherwise the most relevant prose.
     context = [c for c in cands if any(c.unit.block is u.block for u in lists)]
     intro_pool = context or cands
     intro = select_prose(score(intro_pool, question), MAX_INTRO_WITH_LIST, list_terms)
-    return [_prose_piece(c) for c in intro] + pieces
+    return [_prose_piece(c) for c in sorted(intro, key=lambda c: c.order)] + pieces
 
 
 def _section_pieces(all_units: list[Unit], used_docs: set[str]) -> list[_Piece]:
@@ -118,7 +121,7 @@ def compose_answer(
     information follows it. The caller runs `verify_answer` on the result.
     """
     all_units = units(hits, MAX_DOCS)
-    pieces = sorted(_answer_pieces(question, all_units, max_sentences), key=lambda p: p[0])
+    pieces = _answer_pieces(question, all_units, max_sentences)
     if safety is not None and safety.category == "dosing":
         pieces = [p for p in pieces if not _DOSE.search(p[1])]
     pieces += _section_pieces(all_units, {p[2].hit.doc_id for p in pieces})

@@ -13,7 +13,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from oncoguide.answer.sentences import Block, is_dangling, parse_blocks, split_sentences
+from oncoguide.answer.sentences import (
+    Block,
+    is_anaphoric,
+    is_dangling,
+    parse_blocks,
+    split_sentences,
+)
 from oncoguide.answer.text import content_terms
 from oncoguide.types import Hit, Passage
 
@@ -34,19 +40,40 @@ __all__ = [
 MIN_RELEVANCE = 0.2
 DUPLICATE_JACCARD = 0.6
 MAX_LIST_ITEMS = 15
+# Other documents' sentences must beat the top hit's by this much per rank: an answer reads best
+# from one page, and the top hit is the best page far more often than not.
+RANK_PENALTY = 0.15
+LIST_RANK_PENALTY = 0.3
+MAX_LIST_RANK = 0
+LEAD_IN_MATCH = 0.6  # share of the question's words a lead-in needs to answer a question alone
+# PDQ "Key Points" bullets repeat the section headings of the body in one line each; the body's
+# own sentences say the same with context, so the summary bullets rank lower.
+KEY_POINTS_PENALTY = 0.25
+_KEY_POINTS = re.compile(r"(^|› )key points( for this section)?$", re.IGNORECASE)
+# Sections about the document itself (editorial boards, permissions), never an answer.
+_ABOUT_SECTION = re.compile(
+    r"about this pdq summary|reviewers and updates|permission to use|how to cite|"
+    r"purpose of this summary|disclaimer|contact us|get more information from nci|"
+    r"related (resources|pages)|to learn more",
+    re.IGNORECASE,
+)
 
 # Question intents that want the KB's list, with the words a matching lead-in or heading uses.
-# Order matters: the first intent whose trigger appears in the question wins.
+# Order matters: the first intent whose trigger appears in the question wins ("what symptoms
+# can X cause" is a symptoms question, so symptoms come before the causes of risk_factors).
 _INTENTS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = tuple(
     (name, re.compile(trigger, re.IGNORECASE), cues)
     for name, trigger, cues in (
-        ("side_effects", r"\bside[- ]effects?\b", ("side effect", "cause", "effect")),
-        ("risk_factors", r"\brisk factors?\b|\bat risk\b|\bcauses?\b|\bwho gets\b",
+        ("side_effects", r"\bside[- ]effects?\b|"
+         r"\b(treatment|therapy|chemo\w*|radiation) (can |may )?cause\b",
+         ("side effect", "cause", "effect", "problem")),
+        ("symptoms", r"\bsymptoms?\b|\bsigns?\b|\bwarning\b",
+         ("symptom", "sign", "check with your doctor if", "can cause", "may cause")),
+        ("risk_factors", r"\brisk factors?\b|\bat risk\b|\bwhat causes\b|\bcauses of\b|"
+         r"\bwho gets\b|\b(raises?|increases?) (the |my |your )?risk\b",
          ("risk factor", "risk", "cause")),
         ("prevention", r"\bprevent|\b(lower|reduce|decrease|cut)\w* (my |the |your )?(risk|chance)",
          ("prevent", "lower", "reduce", "decrease", "protect", "avoid")),
-        ("symptoms", r"\bsymptoms?\b|\bsigns?\b|\bwarning\b",
-         ("symptom", "sign", "check with your doctor if", "can cause", "may cause")),
         ("tests", r"\btests?\b|\bexams?\b|\bdiagnos|\bscreen|\bdetect",
          ("test", "exam", "diagnos", "procedure", "screen", "detect")),
         ("stages", r"\bstages?\b|\bstaging\b", ("stage",)),
@@ -121,7 +148,7 @@ def candidates(all_units: Iterable[Unit]) -> list[Candidate]:
     """Prose sentences that can stand alone (list items only when they are whole sentences)."""
     out: list[Candidate] = []
     for u in all_units:
-        if section_of(u.block) != "answer":
+        if section_of(u.block) != "answer" or _ABOUT_SECTION.search(u.block.heading):
             continue
         texts = u.block.sentences if u.block.kind == "para" else ()
         if u.block.kind == "list" and u.block.lead_in is None:
@@ -146,7 +173,8 @@ def score(cands: Sequence[Candidate], question: str) -> list[tuple[float, Candid
         s += 0.2 * len(q_terms & content_terms(u.block.heading)) / len(q_terms)
         s += 0.1 if (u.hit_rank, u.passage_idx) == (0, 0) else 0.0
         s += 0.05 if (u.block.position, c.sent_pos) == (0, 0) else 0.0
-        s -= 0.05 * u.hit_rank + (0.1 if len(c.text.split()) > 60 else 0.0)
+        s -= KEY_POINTS_PENALTY if _KEY_POINTS.search(u.block.heading) else 0.0
+        s -= RANK_PENALTY * u.hit_rank + (0.1 if len(c.text.split()) > 60 else 0.0)
         scored.append((s, c))
     return scored
 
@@ -170,9 +198,15 @@ def select_prose(
             break
         if any(jaccard(c.terms, t) >= DUPLICATE_JACCARD for t in seen):
             continue
+        if is_anaphoric(c.text) and not any(_follows(c, prev) for prev in chosen):
+            continue  # "It usually starts in..." only right after the sentence it points to
         chosen.append(c)
         seen.append(c.terms)
     return chosen
+
+
+def _follows(c: Candidate, prev: Candidate) -> bool:
+    return prev.unit is c.unit and prev.sent_pos == c.sent_pos - 1
 
 
 def detect_intent(question: str) -> tuple[str, tuple[str, ...]] | None:
@@ -188,23 +222,26 @@ def _list_score(u: Unit, cues: tuple[str, ...], q_terms: frozenset[str]) -> floa
         return 0.0
     topic = content_terms(" ".join([label, *u.block.items]))
     overlap = len(q_terms & topic) / len(q_terms) if q_terms else 0.0
-    return 1.0 + overlap - 0.1 * u.hit_rank - 0.02 * u.passage_idx
+    return 1.0 + overlap - LIST_RANK_PENALTY * u.hit_rank - 0.02 * u.passage_idx
 
 
 def pick_lists(all_units: Sequence[Unit], question: str) -> list[Unit]:
     """The KB list(s) that answer a list question: the best one, plus sibling lists of the same
     passage whose lead-ins also match, within MAX_LIST_ITEMS items."""
     intent = detect_intent(question)
-    if intent is None:
-        return []
-    cues = intent[1]
     q_terms = content_terms(question)
+    if intent is None:
+        return _lead_in_match(all_units, q_terms)
+    cues = intent[1]
     scored = [
         (_list_score(u, cues, q_terms), u)
         for u in all_units
         if u.block.kind == "list" and section_of(u.block) == "answer"
     ]
     scored = [(s, u) for s, u in scored if s > 0]
+    # Only the top page's lists: another page's list (the childhood version, a side-effect page)
+    # answers a neighbouring question; the top page's best prose is the better answer then.
+    scored = [(s, u) for s, u in scored if u.hit_rank <= MAX_LIST_RANK]
     if not scored:
         return []
     best = max(scored, key=lambda su: su[0])[1]
@@ -221,6 +258,19 @@ def pick_lists(all_units: Sequence[Unit], question: str) -> list[Unit]:
             chosen.append(u)
             n_items += len(u.block.items)
     return chosen
+
+
+def _lead_in_match(all_units: Sequence[Unit], q_terms: frozenset[str]) -> list[Unit]:
+    """Without a known intent, the top page's list whose lead-in restates the question
+    ("Chemotherapy may be given in these ways:" for "In what ways can chemotherapy be given?")."""
+    best: tuple[float, Unit] | None = None
+    for u in all_units:
+        if u.hit_rank > MAX_LIST_RANK or u.block.kind != "list" or not u.block.lead_in:
+            continue
+        overlap = len(q_terms & content_terms(u.block.lead_in)) / len(q_terms) if q_terms else 0.0
+        if overlap >= LEAD_IN_MATCH and (best is None or overlap > best[0]):
+            best = (overlap, u)
+    return [best[1]] if best else []
 
 
 def item_text(item: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from oncoguide.answer.text import strip_markup
 
-__all__ = ["Block", "is_dangling", "parse_blocks", "split_sentences"]
+__all__ = ["Block", "is_anaphoric", "is_dangling", "is_lead_in", "parse_blocks", "split_sentences"]
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+(.*)$")
@@ -34,6 +34,15 @@ _GENERIC_LEAD_IN = re.compile(
     r"^(these|they|this|it|some|others?)( may| can)? (include|are|is)( the following)?:$",
     re.IGNORECASE,
 )
+
+# A sentence that opens on one of these points back to the sentence before it ("It usually
+# starts in the fingers..."); alone, the reader cannot tell what it is about.
+_ANAPHOR = re.compile(
+    r"^(this|these|those|that|they|them|it|its|their|such|he|she|both|however|also|"
+    r"in addition|because of this|for this reason|as a result|instead)\b",
+    re.IGNORECASE,
+)
+_TERMINAL = (".", "!", "?", '."', ".)", ".”", "?”")
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,18 @@ def is_dangling(sentence: str) -> bool:
     if s.endswith((":", ",", ";")) or len(s.split()) < 4:
         return True
     return bool(_BOILERPLATE.match(s) or _GENERIC_LEAD_IN.match(s))
+
+
+def is_anaphoric(sentence: str) -> bool:
+    """True when the sentence needs the one before it to make sense (opens on a pronoun)."""
+    return bool(_ANAPHOR.match(sentence.strip()))
+
+
+def is_lead_in(sentence: str) -> bool:
+    """A paragraph's last sentence introduces the list after it when it ends with ':' or ','
+    or has no closing punctuation at all ("Other common symptoms include")."""
+    s = sentence.strip()
+    return s.endswith((":", ",")) or not s.endswith(_TERMINAL)
 
 
 def _lines(text: str) -> list[tuple[str, str]]:
@@ -121,7 +142,7 @@ class _Parser:
             and prev.kind == "para"
             and prev.heading == self.heading
             and prev.sentences[-1:]
-            and prev.sentences[-1].endswith((":", ","))
+            and is_lead_in(prev.sentences[-1])
         ):
             # The lead-in moves into the list; the rest of its paragraph is kept as context.
             lead_in, context = prev.sentences[-1], prev.sentences[:-1]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import yaml
+from rapidfuzz.distance import Levenshtein
 
 from oncoguide.answer.text import stem, words
 from oncoguide.errors import ConfigError
@@ -59,17 +61,45 @@ class CareVocabulary:
     phrases: tuple[str, ...]
     suffixes: tuple[str, ...]
     suffix_exceptions: frozenset[str]
+    out_of_scope: tuple[re.Pattern[str], ...] = ()
 
     def count(self, question: str) -> int:
-        """How many care words and phrases the question uses."""
+        """How many care words and phrases the question uses (misspellings of long words count)."""
         tokens = [stem(t) for t in words(question)]
         joined = f" {' '.join(tokens)} "
-        single = sum(
-            1
-            for t in tokens
-            if t in self.words or (t.endswith(self.suffixes) and t not in self.suffix_exceptions)
-        )
+        single = sum(1 for t in tokens if self._is_care_word(t))
         return single + sum(1 for p in self.phrases if f" {p} " in joined)
+
+    def _is_care_word(self, token: str) -> bool:
+        if token in self.words:
+            return True
+        if token.endswith(self.suffixes) and token not in self.suffix_exceptions:
+            return True
+        return _misspelt_care_word(token, self.words)
+
+    def is_out_of_scope(self, question: str) -> bool:
+        """True for questions about prices, opening hours, stock or named people (never in a KB)."""
+        return any(p.search(question) for p in self.out_of_scope)
+
+
+# Patients misspell long medical words ("chemotheraphy", "leukemea", "neutropinia"). One edit is
+# tolerated from 7 letters and two from 10, with the first letter fixed: shorter words collide with
+# everyday English ("breath" is one edit from "breast").
+_FUZZY_MIN_LEN = 7
+_FUZZY_TWO_EDITS_LEN = 10
+
+
+@lru_cache(maxsize=4096)
+def _misspelt_care_word(token: str, vocabulary: frozenset[str]) -> bool:
+    if len(token) < _FUZZY_MIN_LEN:
+        return False
+    allowed = 2 if len(token) >= _FUZZY_TWO_EDITS_LEN else 1
+    return any(
+        v[:1] == token[:1]
+        and abs(len(v) - len(token)) <= allowed
+        and Levenshtein.distance(token, v, score_cutoff=allowed) <= allowed
+        for v in vocabulary
+    )
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +114,7 @@ def care_vocabulary() -> CareVocabulary:
         phrases=tuple(stems("phrases")),
         suffixes=tuple(str(v).lower() for v in data.get("suffixes", [])),
         suffix_exceptions=frozenset(stems("suffix_exceptions")),
+        out_of_scope=tuple(re.compile(str(v), re.IGNORECASE) for v in data.get("out_of_scope", [])),
     )
 
 

@@ -88,7 +88,7 @@ def evaluate_answers(run: Callable[[str], TurnResult], rows_path: Path) -> dict[
     rows = load_rows(rows_path)
     c: dict[str, int] = dict.fromkeys(
         ("answered", "verified", "sentences", "cov", "cov_n", "gold", "gold_n", "off", "off_n",
-         "false_abs", "answerable"), 0,
+         "false_abs", "answerable", "unretrieved", "top_hit"), 0,
     )  # fmt: skip
     latencies: list[float] = []
     grades: list[float] = []
@@ -113,6 +113,11 @@ def evaluate_answers(run: Callable[[str], TurnResult], rows_path: Path) -> dict[
         c["sentences"] += total
         if answer.reading_grade is not None:
             grades.append(answer.reading_grade)
+        retrieved = {h.doc_id for h in result.hits}
+        c["unretrieved"] += sum(1 for x in answer.citations if x.doc_id not in retrieved)
+        c["top_hit"] += bool(result.hits) and any(
+            x.doc_id == result.hits[0].doc_id for x in answer.citations
+        )
         if row.get("gold_urls"):
             gold = {normalise_url(u) for u in row["gold_urls"]}
             c["gold_n"] += 1
@@ -127,5 +132,7 @@ def evaluate_answers(run: Callable[[str], TurnResult], rows_path: Path) -> dict[
         "offtopic_abstention_rate": _rate(c["off"], c["off_n"]),
         "false_abstention_rate": _rate(c["false_abs"], c["answerable"]),
         "reading_grade_median": round(statistics.median(grades), 1) if grades else None,
+        "cited_unretrieved": c["unretrieved"],
+        "cited_top_hit_rate": _rate(c["top_hit"], c["answered"]),
         "latency_ms": {"p50": _percentile(latencies, 0.5), "p95": _percentile(latencies, 0.95)},
     }
