@@ -1,0 +1,157 @@
+"""Document priors: audience, title match, status — pure functions over plain values.
+
+Priors are a trade-off measured on both eval sets (see the benchmark), not a free win: a title
+match lifts templated "What is X?" questions, a health-professional penalty lifts patient pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from oncoguide.index.fts import STOP_WORDS
+from oncoguide.retrieve.vocab import tokenize
+
+__all__ = [
+    "DocMeta",
+    "allowed",
+    "content_terms",
+    "is_hub_page",
+    "is_research_news",
+    "is_technical_for",
+    "population_conflict",
+    "title_match",
+]
+
+# Pages for children ("Childhood Soft Tissue Sarcoma") and for adults often share every other
+# title word; who the question is about decides between them.
+_CHILD_WORDS = frozenset(
+    [
+        "child",
+        "children",
+        "childhood",
+        "kid",
+        "kids",
+        "son",
+        "daughter",
+        "baby",
+        "babies",
+        "toddler",
+        "infant",
+        "infants",
+        "teen",
+        "teens",
+        "teenager",
+        "teenagers",
+        "pediatric",
+        "paediatric",
+        "adolescent",
+        "adolescents",
+    ]
+)
+_ADULT_WORDS = frozenset({"adult", "adults"})
+
+# Question scaffolding and words every title shares: they say nothing about which page is meant.
+_SCAFFOLD = STOP_WORDS | frozenset(
+    (
+        "nci",
+        "pdq",
+        "version",
+        "patient",
+        "health",
+        "professional",
+        "cancer",
+        "cancers",
+        "treatment",
+        "treatments",
+    )
+)
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """The few document fields that filtering and priors need, kept in memory per retriever."""
+
+    doc_id: str
+    title: str
+    url: str
+    audience: str
+    language: str
+    source_type: str
+    status: str
+    cancer_types: tuple[str, ...]
+    source: str = ""
+    last_reviewed: date | None = None
+    review_due: date | None = None
+
+
+def _fold(word: str) -> str:
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def content_terms(text: str) -> set[str]:
+    """Plural-folded words of `text` without question scaffolding and generic title words."""
+    return {_fold(w) for w in tokenize(text) if w not in _SCAFFOLD and len(w) > 1}
+
+
+def title_match(query_terms: set[str], title_terms: set[str]) -> float:
+    """Harmonic mean of how much of the title the query names and how much of the query the
+    title covers: "What is Adult ALL?" should prefer "Adult ALL Treatment" over "Childhood ALL
+    Treatment", and a short generic title should not win on one shared word."""
+    if not query_terms or not title_terms:
+        return 0.0
+    shared = len(query_terms & title_terms)
+    if shared == 0:
+        return 0.0
+    title_cover = shared / len(title_terms)
+    query_cover = shared / len(query_terms)
+    return 2 * title_cover * query_cover / (title_cover + query_cover)
+
+
+def population_conflict(query: str, title: str) -> bool:
+    """The title is for children and the question is not (or the reverse for adults)."""
+    q = set(tokenize(query))
+    t = set(tokenize(title))
+    asks_child = bool(q & _CHILD_WORDS)
+    if t & _CHILD_WORDS and not asks_child:
+        return True
+    return bool(t & _ADULT_WORDS) and asks_child and not q & _ADULT_WORDS
+
+
+def is_hub_page(title: str) -> bool:
+    """A cancer-type landing page ("Anal Cancer—Patient Version"): mostly links to the pages
+    that hold the content, so the content page should win a near tie."""
+    return title.rstrip().endswith(("—Patient Version", "—Health Professional Version"))
+
+
+def is_research_news(url: str) -> bool:
+    """Research news and article lists: rarely the page a patient's question needs."""
+    return "/research" in url
+
+
+def is_technical_for(doc_audience: str, asked_audience: str | None) -> bool:
+    """True when a health-professional page should be penalised for this reader."""
+    return doc_audience == "technical" and asked_audience != "technical"
+
+
+def allowed(
+    meta: DocMeta,
+    *,
+    status: str,
+    audience: str | None = None,
+    language: str | None = None,
+    source_type: str | None = None,
+    cancer_type: str | None = None,
+) -> bool:
+    """The same filter semantics as the store's lexical search, for dense candidates."""
+    checks: Iterable[tuple[str | None, str]] = (
+        (audience, meta.audience),
+        (language, meta.language),
+        (source_type, meta.source_type),
+    )
+    if meta.status != status or any(w is not None and w != v for w, v in checks):
+        return False
+    return cancer_type is None or cancer_type in meta.cancer_types

@@ -1,0 +1,110 @@
+"""A light, explainable reranking of the fused candidate documents.
+
+score = rrf_weight * rrf / rrf_max         (fused lexical + dense rank, in [0, 1])
+      + lexical_weight * bm25 / top bm25    (how strong the page's best BM25 chunk is)
+      + title_weight * title match          (the query — or its expansion — names the page)
+      + dense_weight * best chunk cosine    (how close the page's best passage is)
+      - hp_penalty   if a health-professional page is shown to a patient or caregiver
+      - population_penalty  if the page is for children and the question is not (or reverse)
+      - research_penalty    for research news pages
+      - hub_penalty         for cancer-type landing pages (mostly links)
+
+Each term is returned as a signal so `--explain` shows why a page ranked where it did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from oncoguide.retrieve.priors import (
+    content_terms,
+    is_hub_page,
+    is_research_news,
+    is_technical_for,
+    population_conflict,
+    title_match,
+)
+
+__all__ = ["Candidate", "RerankWeights", "Scored", "rerank"]
+
+
+@dataclass(frozen=True)
+class RerankWeights:
+    """Defaults chosen on MedQuAD and the lay set together (benchmarks/retrieval_bench.py)."""
+
+    rrf: float = 1.0
+    lexical: float = 0.6
+    title: float = 0.5
+    dense: float = 2.0
+    hp_penalty: float = 0.2
+    population_penalty: float = 0.2
+    research_penalty: float = 0.1
+    hub_penalty: float = 0.1
+
+
+@dataclass(frozen=True)
+class Candidate:
+    doc_id: str
+    title: str
+    audience: str
+    rrf: float
+    url: str = ""
+    dense_score: float | None = None
+    lexical_score: float | None = None  # best chunk BM25 / the query's top BM25
+
+
+@dataclass(frozen=True)
+class Scored:
+    doc_id: str
+    score: float
+    signals: tuple[tuple[str, float], ...]
+
+
+def rerank(
+    candidates: Sequence[Candidate],
+    *,
+    query: str,
+    added_terms: Sequence[str],
+    audience: str | None,
+    rrf_max: float,
+    weights: RerankWeights,
+) -> list[Scored]:
+    """Score candidates as in the module docstring; best first, ties keep the fused order."""
+    # The query's words, and each added term on its own: a brand's generic name alone should
+    # fully match the drug page title.
+    term_sets = [content_terms(query), *(content_terms(t) for t in added_terms)]
+    scored: list[Scored] = []
+    for cand in candidates:
+        t_terms = content_terms(cand.title)
+        title = max(title_match(q, t_terms) for q in term_sets)
+        dense = cand.dense_score if cand.dense_score is not None else 0.0
+        hp = weights.hp_penalty if is_technical_for(cand.audience, audience) else 0.0
+        population = weights.population_penalty if population_conflict(query, cand.title) else 0.0
+        research = weights.research_penalty if is_research_news(cand.url) else 0.0
+        hub = weights.hub_penalty if is_hub_page(cand.title) else 0.0
+        base = cand.rrf / rrf_max if rrf_max > 0 else 0.0
+        lexical = cand.lexical_score if cand.lexical_score is not None else 0.0
+        score = (
+            weights.rrf * base
+            + weights.lexical * lexical
+            + weights.title * title
+            + weights.dense * dense
+            - hp
+            - population
+            - research
+            - hub
+        )
+        signals = (
+            ("rrf_norm", base),
+            ("bm25_norm", lexical),
+            ("title_match", title),
+            ("dense_doc", dense),
+            ("hp_penalty", -hp),
+            ("population_penalty", -population),
+            ("research_penalty", -research),
+            ("hub_penalty", -hub),
+        )
+        scored.append(Scored(cand.doc_id, score, signals))
+    order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, i))
+    return [scored[i] for i in order]

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import pytest
+
+from oncoguide.retrieve.priors import (
+    DocMeta,
+    allowed,
+    content_terms,
+    is_hub_page,
+    is_research_news,
+    population_conflict,
+    title_match,
+)
+from oncoguide.retrieve.rerank import Candidate, RerankWeights, rerank
+
+pytestmark = pytest.mark.unit
+
+
+def test_content_terms_drop_question_scaffolding_and_fold_plurals() -> None:
+    assert content_terms("What are the symptoms of Adult Acute Leukemias ?") == {
+        "symptom",
+        "adult",
+        "acute",
+        "leukemia",
+    }
+
+
+def test_title_match_prefers_the_named_page() -> None:
+    q = content_terms("What is (are) Adult Acute Lymphoblastic Leukemia ?")
+    adult = title_match(q, content_terms("Adult Acute Lymphoblastic Leukemia Treatment"))
+    child = title_match(q, content_terms("Childhood Acute Lymphoblastic Leukemia Treatment"))
+    assert adult > child > 0
+    assert title_match(q, content_terms("Nausea and Vomiting")) == 0.0
+    assert title_match(set(), {"x"}) == 0.0
+
+
+def _meta(**kw: object) -> DocMeta:
+    values: dict[str, object] = {
+        "doc_id": "d",
+        "title": "t",
+        "url": "u",
+        "audience": "patient",
+        "language": "en",
+        "source_type": "02_nci_core",
+        "status": "active",
+        "cancer_types": ("breast",),
+    }
+    values.update(kw)
+    return DocMeta(**values)  # type: ignore[arg-type]
+
+
+def test_allowed_applies_every_filter() -> None:
+    assert allowed(_meta(), status="active", cancer_type="breast", language="en")
+    assert not allowed(_meta(status="retired"), status="active")
+    assert not allowed(_meta(), status="active", cancer_type="lung")
+    assert not allowed(_meta(), status="active", audience="technical")
+    assert not allowed(_meta(), status="active", source_type="other")
+
+
+def test_rerank_hp_penalty_depends_on_who_asks() -> None:
+    cands = [
+        Candidate("hp", "Breast Cancer Treatment", "technical", rrf=1.0, dense_score=0.5),
+        Candidate("pt", "Breast Cancer Treatment", "patient", rrf=0.9, dense_score=0.5),
+    ]
+    kw = {"query": "breast cancer treatment", "added_terms": (), "rrf_max": 1.0}
+    weights = RerankWeights(hp_penalty=0.3)
+    assert rerank(cands, audience=None, weights=weights, **kw)[0].doc_id == "pt"  # type: ignore[arg-type]
+    assert rerank(cands, audience="technical", weights=weights, **kw)[0].doc_id == "hp"  # type: ignore[arg-type]
+
+
+def test_rerank_title_match_via_expansion_terms() -> None:
+    cands = [
+        Candidate("other", "Fatigue", "patient", rrf=1.0),
+        Candidate("neuro", "Peripheral Neuropathy", "patient", rrf=0.8),
+    ]
+    ranked = rerank(
+        cands,
+        query="pins and needles",
+        added_terms=("peripheral neuropathy",),
+        audience=None,
+        rrf_max=1.0,
+        weights=RerankWeights(title=0.5, dense=0.0),
+    )
+    assert [s.doc_id for s in ranked] == ["neuro", "other"]
+    assert dict(ranked[0].signals)["title_match"] == pytest.approx(1.0)
+
+
+def test_population_conflict_between_child_and_adult_pages() -> None:
+    assert population_conflict(
+        "GIST tumor in the stomach", "Childhood Gastrointestinal Stromal Tumors"
+    )
+    assert not population_conflict("my son has a GIST", "Childhood Gastrointestinal Stromal Tumors")
+    assert population_conflict("my daughter has ALL", "Adult Acute Lymphoblastic Leukemia")
+    assert not population_conflict("adult ALL", "Acute Lymphoblastic Leukemia Treatment")
+
+
+def test_hub_and_research_pages_are_recognised() -> None:
+    assert is_hub_page("Anal Cancer—Patient Version")
+    assert not is_hub_page("Anal Cancer Treatment")
+    assert is_research_news("https://www.cancer.gov/types/leukemia/research")
+    assert not is_research_news("https://www.cancer.gov/types/leukemia/patient/cml-treatment-pdq")
+
+
+def test_rerank_population_penalty_reorders_a_near_tie() -> None:
+    cands = [
+        Candidate("child", "Childhood Soft Tissue Sarcoma", "patient", rrf=1.0),
+        Candidate("adult", "Soft Tissue Sarcoma Treatment", "patient", rrf=0.95),
+    ]
+    kw = {"query": "symptoms of soft tissue sarcoma", "added_terms": (), "audience": None}
+    off = RerankWeights(population_penalty=0.0, dense=0.0, lexical=0.0, title=0.0)
+    on = RerankWeights(population_penalty=0.2, dense=0.0, lexical=0.0, title=0.0)
+    assert rerank(cands, rrf_max=1.0, weights=off, **kw)[0].doc_id == "child"  # type: ignore[arg-type]
+    assert rerank(cands, rrf_max=1.0, weights=on, **kw)[0].doc_id == "adult"  # type: ignore[arg-type]
