@@ -193,9 +193,8 @@ def ingest_cmd(
 
 def _ingest(path: Path, settings: Settings, *, dry_run: bool, as_of: date) -> Any:
     from oncoguide.index.embed import load_embedder
-    from oncoguide.index.ingest import ingest
     from oncoguide.index.sqlite import open_store
-    from oncoguide.retrieve.brands import refresh_brand_map
+    from oncoguide.retrieve.build import build_index
 
     embedder = (
         None
@@ -209,12 +208,9 @@ def _ingest(path: Path, settings: Settings, *, dry_run: bool, as_of: date) -> An
     store = open_store(settings.db)
     try:
         with _progress() as progress:
-            report = ingest(
+            return build_index(
                 path, store, embedder=embedder, as_of=as_of, dry_run=dry_run, progress=progress
             )
-        if not dry_run:
-            refresh_brand_map(store)
-        return report
     finally:
         store.close()
 
