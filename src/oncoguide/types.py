@@ -172,6 +172,36 @@ class Hit:
     passages: tuple[Passage, ...] = ()
     signals: tuple[tuple[str, float], ...] = ()
 
+    @classmethod
+    def for_document(
+        cls,
+        doc: Document,
+        *,
+        rank: int,
+        score: float,
+        passages: tuple[Passage, ...],
+        snippet: str,
+        signals: tuple[tuple[str, float], ...] = (),
+    ) -> Hit:
+        """A hit for `doc` whose best chunk is `passages[0]`; every searcher builds hits here."""
+        return cls(
+            rank=rank,
+            doc_id=doc.doc_id,
+            url=doc.url,
+            title=doc.title,
+            heading=passages[0].heading if passages else "",
+            score=score,
+            audience=doc.audience,
+            source_type=doc.source_type,
+            snippet=snippet,
+            source=doc.source,
+            last_reviewed=doc.last_reviewed,
+            review_due=doc.review_due,
+            cancer_types=doc.cancer_types,
+            passages=passages,
+            signals=signals,
+        )
+
     def to_result_dict(self) -> dict[str, Any]:
         """The `search --json` result shape (a contract other tools read)."""
         return {

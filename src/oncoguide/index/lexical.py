@@ -70,21 +70,12 @@ def _passages(matches: Sequence[ChunkMatch], chunks: dict[str, Chunk]) -> list[P
 
 def _hit(rank: int, doc: Document, passages: list[Passage], terms: list[str]) -> Hit:
     best = passages[0]
-    return Hit(
+    return Hit.for_document(
+        doc,
         rank=rank,
-        doc_id=doc.doc_id,
-        url=doc.url,
-        title=doc.title,
-        heading=best.heading,
         score=best.score,
-        audience=doc.audience,
-        source_type=doc.source_type,
-        snippet=snippet(best.text, terms),
-        source=doc.source,
-        last_reviewed=doc.last_reviewed,
-        review_due=doc.review_due,
-        cancer_types=doc.cancer_types,
         passages=tuple(passages),
+        snippet=snippet(best.text, terms),
         signals=(("bm25", best.score),),
     )
 
