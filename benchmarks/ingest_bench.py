@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from oncoguide.index.ingest import ingest
 from oncoguide.index.sqlite import open_store
+from oncoguide.retrieve.build import build_index
 
 DEFAULT_KB = Path(__file__).resolve().parents[1].parent / "shared" / "kb"
 
@@ -42,11 +42,11 @@ def main() -> None:
         db = Path(tmp) / "bench.db"
         with open_store(db) as store:
             started = time.perf_counter()
-            first = ingest(args.kb, store, embedder=embedder)
+            first = build_index(args.kb, store, embedder=embedder)
             first_s = time.perf_counter() - started
             stats = store.stats()
             started = time.perf_counter()
-            second = ingest(args.kb, store, embedder=embedder)
+            second = build_index(args.kb, store, embedder=embedder)
             second_s = time.perf_counter() - started
         size_mb = sum(p.stat().st_size for p in Path(tmp).iterdir()) / 1e6
 
