@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from datetime import date
 
 from oncoguide.answer.cite import CitationBook
+from oncoguide.answer.lists import MAX_LIST_ITEMS, pick_lists
 from oncoguide.answer.readability import reading_grade
 from oncoguide.answer.select import (
     Candidate,
     Unit,
     candidates,
     item_text,
-    pick_lists,
     score,
     section_of,
     select_prose,
@@ -71,11 +71,20 @@ def _answer_pieces(question: str, all_units: list[Unit], max_sentences: int) -> 
     """Pieces in reading order: the best sentence first, then the rest in document order;
     for a list question, its introduction first and then the KB's list with its lead-in."""
     cands = candidates(all_units)
-    lists = pick_lists(all_units, question)
+    choice = pick_lists(all_units, question)
+    lists = choice.units
     if not lists:
         chosen = select_prose(score(cands, question), max_sentences)
         return [_prose_piece(c) for c in chosen[:1] + sorted(chosen[1:], key=lambda c: c.order)]
     pieces = sorted((p for u in lists for p in _list_pieces(u)), key=lambda p: p[0])
+    # A very long KB list is cut at MAX_LIST_ITEMS items (a reader skims; the citation links on).
+    n_items = [sum(p[4] for p in pieces[: i + 1]) for i in range(len(pieces))]
+    pieces = [p for p, n in zip(pieces, n_items, strict=True) if not p[4] or n <= MAX_LIST_ITEMS]
+    if choice.intro is not None:
+        u, lead = choice.intro
+        pieces.insert(
+            0, ((u.hit_rank, u.passage_idx, u.block.position, 0), lead, u, "answer", False)
+        )
     list_terms = [content_terms(p[1]) for p in pieces]
     # The list's own context sentences introduce it best; otherwise the most relevant prose.
     context = [c for c in cands if any(c.unit.block is u.block for u in lists)]

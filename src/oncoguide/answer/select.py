@@ -30,7 +30,6 @@ __all__ = [
     "detect_intent",
     "item_text",
     "jaccard",
-    "pick_lists",
     "score",
     "section_of",
     "select_prose",
@@ -39,13 +38,9 @@ __all__ = [
 
 MIN_RELEVANCE = 0.2
 DUPLICATE_JACCARD = 0.6
-MAX_LIST_ITEMS = 15
 # Other documents' sentences must beat the top hit's by this much per rank: an answer reads best
 # from one page, and the top hit is the best page far more often than not.
 RANK_PENALTY = 0.15
-LIST_RANK_PENALTY = 0.3
-MAX_LIST_RANK = 0
-LEAD_IN_MATCH = 0.6  # share of the question's words a lead-in needs to answer a question alone
 # PDQ "Key Points" bullets repeat the section headings of the body in one line each; the body's
 # own sentences say the same with context, so the summary bullets rank lower.
 KEY_POINTS_PENALTY = 0.25
@@ -214,63 +209,6 @@ def detect_intent(question: str) -> tuple[str, tuple[str, ...]] | None:
         if trigger.search(question):
             return name, cues
     return None
-
-
-def _list_score(u: Unit, cues: tuple[str, ...], q_terms: frozenset[str]) -> float:
-    label = " ".join([u.block.heading, u.block.lead_in or "", *u.block.context]).lower()
-    if not any(cue in label for cue in cues):
-        return 0.0
-    topic = content_terms(" ".join([label, *u.block.items]))
-    overlap = len(q_terms & topic) / len(q_terms) if q_terms else 0.0
-    return 1.0 + overlap - LIST_RANK_PENALTY * u.hit_rank - 0.02 * u.passage_idx
-
-
-def pick_lists(all_units: Sequence[Unit], question: str) -> list[Unit]:
-    """The KB list(s) that answer a list question: the best one, plus sibling lists of the same
-    passage whose lead-ins also match, within MAX_LIST_ITEMS items."""
-    intent = detect_intent(question)
-    q_terms = content_terms(question)
-    if intent is None:
-        return _lead_in_match(all_units, q_terms)
-    cues = intent[1]
-    scored = [
-        (_list_score(u, cues, q_terms), u)
-        for u in all_units
-        if u.block.kind == "list" and section_of(u.block) == "answer"
-    ]
-    scored = [(s, u) for s, u in scored if s > 0]
-    # Only the top page's lists: another page's list (the childhood version, a side-effect page)
-    # answers a neighbouring question; the top page's best prose is the better answer then.
-    scored = [(s, u) for s, u in scored if u.hit_rank <= MAX_LIST_RANK]
-    if not scored:
-        return []
-    best = max(scored, key=lambda su: su[0])[1]
-    # Siblings must name the intent in their own lead-in, not just share a heading with it.
-    siblings = [
-        u
-        for _, u in scored
-        if u is best
-        or (u.passage is best.passage and any(c in (u.block.lead_in or "").lower() for c in cues))
-    ]
-    chosen, n_items = [], 0
-    for u in sorted(siblings, key=lambda x: x.block.position):
-        if u is best or n_items + len(u.block.items) <= MAX_LIST_ITEMS:
-            chosen.append(u)
-            n_items += len(u.block.items)
-    return chosen
-
-
-def _lead_in_match(all_units: Sequence[Unit], q_terms: frozenset[str]) -> list[Unit]:
-    """Without a known intent, the top page's list whose lead-in restates the question
-    ("Chemotherapy may be given in these ways:" for "In what ways can chemotherapy be given?")."""
-    best: tuple[float, Unit] | None = None
-    for u in all_units:
-        if u.hit_rank > MAX_LIST_RANK or u.block.kind != "list" or not u.block.lead_in:
-            continue
-        overlap = len(q_terms & content_terms(u.block.lead_in)) / len(q_terms) if q_terms else 0.0
-        if overlap >= LEAD_IN_MATCH and (best is None or overlap > best[0]):
-            best = (overlap, u)
-    return [best[1]] if best else []
 
 
 def item_text(item: str) -> str:

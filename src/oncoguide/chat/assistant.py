@@ -7,6 +7,7 @@ so the store connection, the embedding matrix and the compiled safety rules stay
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from oncoguide.chat.turn import Turner, TurnOptions
@@ -14,6 +15,7 @@ from oncoguide.config import Settings
 from oncoguide.errors import StoreError
 from oncoguide.index.embed import Embedder, load_embedder
 from oncoguide.index.sqlite import SqliteStore, open_store
+from oncoguide.retrieve.context import expand_context
 from oncoguide.retrieve.hybrid import Retriever
 from oncoguide.retrieve.query import QueryVocabulary
 from oncoguide.safety.policy import SafetyPolicy
@@ -37,7 +39,7 @@ class Assistant:
     policy: SafetyPolicy
 
     def turner(self, options: TurnOptions) -> Turner:
-        return Turner(self.policy, self.retriever, options)
+        return Turner(self.policy, self.retriever, options, partial(expand_context, self.store))
 
     def close(self) -> None:
         self.store.close()

@@ -21,7 +21,11 @@ from oncoguide.safety.policy import SafetyPolicy
 from oncoguide.safety.regions import get_region
 from oncoguide.types import Answer, Hit, SafetyDecision, SearchFilters, TurnResult
 
-__all__ = ["TurnOptions", "Turner", "run_turn"]
+__all__ = ["ContextFn", "TurnOptions", "Turner", "run_turn"]
+
+# Widens the hits' passages for answering (`oncoguide.retrieve.context.expand_context` bound to
+# a store); the answer stage itself never reads the store.
+ContextFn = Callable[[str, tuple[Hit, ...]], tuple[Hit, ...]]
 
 # Categories whose message is the whole reply: nothing is looked up, nothing is composed.
 _STOP_CATEGORIES = ("emergency", "self_harm")
@@ -77,6 +81,7 @@ def run_turn(
     policy: SafetyPolicy,
     retriever: Retriever,
     options: TurnOptions | None = None,
+    context: ContextFn | None = None,
 ) -> TurnResult:
     """Answer one question, or say why not, as a `TurnResult`."""
     opts = options or TurnOptions()
@@ -101,6 +106,9 @@ def run_turn(
     if not gate.passed:
         answer = abstain(question, gate.reason or "LOW_RELEVANCE", region_line=line)
         return TurnResult(question, decision, _prefix(decision, answer), hits, tuple(clock.timings))
+    if context is not None:
+        with clock.stage("context"):
+            hits = context(question, hits)
     with clock.stage("compose"):
         answer = compose_answer(question, hits, as_of=as_of, safety=decision)
     with clock.stage("verify"):
@@ -115,12 +123,23 @@ def run_turn(
 class Turner:
     """Holds the long-lived pieces (policy, retriever) so repeated turns are warm."""
 
-    def __init__(self, policy: SafetyPolicy, retriever: Retriever, options: TurnOptions) -> None:
+    def __init__(
+        self,
+        policy: SafetyPolicy,
+        retriever: Retriever,
+        options: TurnOptions,
+        context: ContextFn | None = None,
+    ) -> None:
         self.policy = policy
         self.retriever = retriever
         self.options = options
+        self.context = context
 
     def __call__(self, question: str) -> TurnResult:
         return run_turn(
-            question, policy=self.policy, retriever=self.retriever, options=self.options
+            question,
+            policy=self.policy,
+            retriever=self.retriever,
+            options=self.options,
+            context=self.context,
         )

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from oncoguide.answer.verify import is_contained
+from oncoguide.chat.turn import TurnOptions, run_turn
+from oncoguide.index.sqlite import SqliteStore
+from oncoguide.retrieve.context import chunk_score, expand_context, question_cues
+from oncoguide.retrieve.hybrid import Retriever
+from oncoguide.safety.policy import SafetyPolicy
+from oncoguide.testing.builders import make_chunk, make_document
+from oncoguide.types import Chunk, Hit, Passage
+
+pytestmark = pytest.mark.unit
+
+TITLE = "Plasma Cell Neoplasms Treatment"
+# Our own wording, shaped like a PDQ page: a symptom list that runs over a chunk boundary, then a
+# second list (another condition's signs) under the same heading, then unrelated sections.
+SECTIONS: list[tuple[tuple[str, ...], str]] = [
+    (("Overview",), "Plasma cells are white blood cells that make antibodies."),
+    (
+        ("Overview", "Multiple myeloma"),
+        "Multiple myeloma cells build up in the bone marrow.\n\n"
+        "Signs and symptoms may be caused by multiple myeloma. Check with your doctor if you have "
+        "any of the following:\n\n- Aching bones in the back.\n- Bones that snap easily.",
+    ),
+    (
+        ("Overview", "Multiple myeloma"),
+        "- Feeling worn out.\n\nToo much calcium in the blood may cause these signs:\n\n"
+        "- Thirst.\n- Muddled thinking.",
+    ),
+    (("Risk factors",), "Older age raises the risk of plasma cell neoplasms."),
+    (("Treatment options",), "Treatment may include drugs that target the marrow."),
+]
+
+
+def _chunks(doc_id: str = "myeloma") -> list[Chunk]:
+    doc = make_document(doc_id, title=TITLE)
+    return [make_chunk(doc, i, text, (TITLE, *path)) for i, (path, text) in enumerate(SECTIONS)]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
+    s = SqliteStore(tmp_path / "ctx.db")
+    s.migrate()
+    body = "\n\n".join(text for _, text in SECTIONS)
+    s.apply_changes([(make_document("myeloma", title=TITLE, body=body), _chunks())], [])
+    yield s
+    s.close()
+
+
+def _hit(chunk_ids: list[int], doc_id: str = "myeloma", rank: int = 1) -> Hit:
+    chunks = _chunks(doc_id)
+    passages = tuple(
+        Passage(chunks[i].chunk_id, doc_id, chunks[i].heading, chunks[i].text, 1.0)
+        for i in chunk_ids
+    )
+    return Hit(
+        rank, doc_id, "https://x/" + doc_id, TITLE, "", 1.0, "patient", "nci", "", passages=passages
+    )
+
+
+def test_symptom_question_adds_the_symptom_chunk_and_joins_the_list_over_the_boundary(
+    store: SqliteStore,
+) -> None:
+    (hit,) = expand_context(store, "What are the symptoms of multiple myeloma?", [_hit([0])])
+    joined = next(p for p in hit.passages if p.chunk_id == "myeloma#1")
+    assert "Bones that snap easily." in joined.text and "Feeling worn out." in joined.text
+    assert joined.heading == f"{TITLE} › Overview › Multiple myeloma"
+    # The retriever's own passage stays, first; nothing unrelated is added.
+    assert hit.passages[0].chunk_id == "myeloma#0"
+    assert all("drugs that target" not in p.text for p in hit.passages)
+
+
+def test_a_joined_passage_holds_each_chunk_text_so_citations_still_verify(
+    store: SqliteStore,
+) -> None:
+    (hit,) = expand_context(store, "symptoms of multiple myeloma", [_hit([2])])
+    (passage,) = [p for p in hit.passages if "Feeling worn out." in p.text]
+    assert passage.chunk_id == "myeloma#1"  # the list started in the chunk before
+    for _, text in SECTIONS[1:3]:
+        assert is_contained(text.splitlines()[-1], passage.text)
+
+
+def test_original_passages_are_not_duplicated(store: SqliteStore) -> None:
+    (hit,) = expand_context(store, "What are the symptoms of multiple myeloma?", [_hit([1, 2])])
+    ids = [p.chunk_id for p in hit.passages]
+    assert len(ids) == len(set(ids))
+    assert sum("Feeling worn out." in p.text for p in hit.passages) == 1
+
+
+def test_only_the_top_docs_are_expanded_and_max_passages_holds(store: SqliteStore) -> None:
+    first, second = _hit([4]), _hit([4], rank=2)
+    out = expand_context(store, "symptoms of myeloma", [first, second], top_docs=1, max_passages=2)
+    assert out[1] is second
+    assert len(out[0].passages) == 2
+
+
+def test_without_a_question_type_only_a_cut_list_is_completed(store: SqliteStore) -> None:
+    (hit,) = expand_context(store, "multiple myeloma", [_hit([0])])
+    assert [p.chunk_id for p in hit.passages] == ["myeloma#0"]
+    (hit,) = expand_context(store, "multiple myeloma", [_hit([2])])
+    assert [p.chunk_id for p in hit.passages] == ["myeloma#1"]
+
+
+def test_unknown_document_is_left_as_it_was(store: SqliteStore) -> None:
+    hit = _hit([0], doc_id="gone")
+    assert expand_context(store, "symptoms of myeloma", [hit]) == (hit,)
+
+
+def test_heading_that_names_the_question_type_scores_higher() -> None:
+    chunks = _chunks()
+    q = frozenset({"risk", "myeloma"})
+    cues = question_cues("What is the risk of myeloma?")
+    assert chunk_score(chunks[3], q, cues) > chunk_score(chunks[4], q, cues)
+    assert question_cues("how is it treated")  # treatment words map to treatment headings
+    assert question_cues("hello there") == ()
+
+
+def test_expansion_is_fast(store: SqliteStore) -> None:
+    hits = [_hit([0]), _hit([3], rank=2)]
+    start = time.perf_counter()
+    for _ in range(50):
+        expand_context(store, "What are the symptoms of multiple myeloma?", hits)
+    assert (time.perf_counter() - start) / 50 < 0.01
+
+
+def test_turn_runs_the_context_stage_and_answers_from_the_whole_list(store: SqliteStore) -> None:
+    result = run_turn(
+        "What are the symptoms of multiple myeloma?",
+        policy=SafetyPolicy.load(),
+        retriever=Retriever(store, None),
+        options=TurnOptions(as_of=date(2025, 1, 1)),
+        context=partial(expand_context, store),
+    )
+    stages = [name for name, _ in result.timings_ms]
+    assert stages.index("gate") < stages.index("context") < stages.index("compose")
+    items = [s.text for s in result.answer.sentences if s.list_item]
+    assert items == ["Aching bones in the back.", "Bones that snap easily.", "Feeling worn out."]
+    assert not result.answer.abstained
