@@ -230,8 +230,7 @@ def search_cmd(
     from oncoguide.types import SearchFilters
 
     def run() -> Any:
-        assistant = open_assistant(_settings(db))
-        try:
+        with open_assistant(_settings(db)) as assistant:
             return assistant.retriever.search(
                 question,
                 k=k,
@@ -239,8 +238,6 @@ def search_cmd(
                 audience=audience,
                 explain=explain,
             )
-        finally:
-            assistant.close()
 
     result = _run(run)
     rows = []
@@ -307,11 +304,8 @@ def ask_cmd(
     )
 
     def run() -> Any:
-        assistant = open_assistant(settings)
-        try:
+        with open_assistant(settings) as assistant:
             return assistant.turner(options)(question)
-        finally:
-            assistant.close()
 
     result = _run(run)
     data = to_answer_json(result.answer, safety=result.safety, timings_ms=dict(result.timings_ms))
@@ -350,13 +344,10 @@ def eval_retrieval(
     from oncoguide.evaluation.retrieval_eval import evaluate_retrieval
 
     def run() -> dict[str, Any]:
-        assistant = open_assistant(_settings(db))
-        try:
+        with open_assistant(_settings(db)) as assistant:
             return evaluate_retrieval(
                 lambda q: assistant.retriever.search(q, k=k).hits, questions, k=k
             )
-        finally:
-            assistant.close()
 
     report = _run(run)
     _print_report(
@@ -406,13 +397,10 @@ def eval_answers(
     settings = _settings(db, region=region)
 
     def run() -> dict[str, Any]:
-        assistant = open_assistant(settings)
-        try:
+        with open_assistant(settings) as assistant:
             return evaluate_answers(
                 assistant.turner(TurnOptions(region=settings.region)), questions
             )
-        finally:
-            assistant.close()
 
     report = _run(run)
     _print_report(

@@ -44,8 +44,15 @@ class Assistant:
     def close(self) -> None:
         self.store.close()
 
+    def __enter__(self) -> Assistant:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def open_assistant(settings: Settings) -> Assistant:
+    """Open the index and load the embedder, vocabularies and safety rules (use as `with`)."""
     store = open_existing_store(settings.db)
     embedder = load_embedder(
         settings.embedder,
