@@ -85,6 +85,7 @@ def run(db: Path, sets: dict[str, Path], k: int, max_tokens: int) -> dict[str, d
         search = _search_fn(retriever, k)
         for set_name, path in sets.items():
             results[f"{set_name}/{name}"] = evaluate_retrieval(search, path, k=k)
+        retriever.close()
     store.close()
     return results
 

@@ -38,7 +38,8 @@ class BagOfWordsEmbedder:
 
 
 def _doc(doc_id: str, title: str, body: str, **kw: object) -> Document:
-    return make_document(doc_id, title=title, body=body, url=f"https://x.test/{doc_id}", **kw)
+    kw.setdefault("url", f"https://x.test/{doc_id}")
+    return make_document(doc_id, title=title, body=body, **kw)
 
 
 DOCS = [
@@ -46,12 +47,14 @@ DOCS = [
         "neuro",
         "Peripheral Neuropathy and Cancer Treatment - NCI",
         "Peripheral neuropathy causes numbness and tingling in the hands and feet.",
+        url="https://x.test/side-effects/patient/neuropathy-pdq",
     ),
     _doc(
         "neuro-hp",
         "Peripheral Neuropathy—Health Professional Version - NCI",
         "Chemotherapy-induced peripheral neuropathy: incidence, grading and management.",
         audience="technical",
+        url="https://x.test/side-effects/hp/neuropathy-pdq",  # its patient version is "neuro"
     ),
     _doc(
         "toremifene",
@@ -187,3 +190,12 @@ def test_dense_index_ranks_allowed_docs_and_rejects_wrong_dimension(store: Sqlit
     with pytest.raises(StoreError, match="dims"):
         index.similarities(np.ones(3, dtype=np.float32))
     assert DenseIndex.load(store, "no-such-model").doc_ids == ()
+
+
+def test_close_stops_the_embedding_worker_and_search_restarts_it(store: SqliteStore) -> None:
+    r = Retriever(store, BagOfWordsEmbedder(), vocab=QueryVocabulary())
+    first = [h.doc_id for h in r.search("peripheral neuropathy").hits]
+    r.close()
+    r.close()  # idempotent
+    assert [h.doc_id for h in r.search("peripheral neuropathy").hits] == first
+    r.close()

@@ -8,7 +8,10 @@ from oncoguide.retrieve.priors import (
     content_terms,
     is_hub_page,
     is_research_news,
+    patient_version_url,
+    patient_versions,
     population_conflict,
+    title_core,
     title_match,
 )
 from oncoguide.retrieve.rerank import Candidate, RerankWeights, rerank
@@ -111,3 +114,69 @@ def test_rerank_population_penalty_reorders_a_near_tie() -> None:
     on = RerankWeights(population_penalty=0.2, dense=0.0, lexical=0.0, title=0.0)
     assert rerank(cands, rrf_max=1.0, weights=off, **kw)[0].doc_id == "child"  # type: ignore[arg-type]
     assert rerank(cands, rrf_max=1.0, weights=on, **kw)[0].doc_id == "adult"  # type: ignore[arg-type]
+
+
+def test_patient_version_url_follows_the_nci_layout() -> None:
+    assert (
+        patient_version_url("https://c.gov/types/x/hp/y-pdq")
+        == "https://c.gov/types/x/patient/y-pdq"
+    )
+    assert patient_version_url("https://c.gov/types/x/hp/") == "https://c.gov/types/x"
+    assert patient_version_url("https://c.gov/types/x/patient/y-pdq") is None
+
+
+def test_patient_versions_lists_only_hp_pages_with_an_active_patient_page() -> None:
+    metas = [
+        _meta(doc_id="pt", url="https://c.gov/t/patient/a-pdq"),
+        _meta(doc_id="hp", url="https://c.gov/t/hp/a-pdq", audience="technical"),
+        _meta(doc_id="orphan", url="https://c.gov/t/hp/b-pdq", audience="technical"),
+        _meta(doc_id="old", url="https://c.gov/t/patient/c-pdq", status="retired"),
+        _meta(doc_id="hp-c", url="https://c.gov/t/hp/c-pdq", audience="technical"),
+    ]
+    assert patient_versions(metas) == frozenset({"hp"})
+
+
+def test_title_core_drops_pdq_marker_and_version_suffix() -> None:
+    assert title_core("Childhood CNS Tumors Treatment (PDQ®)") == "Childhood CNS Tumors Treatment"
+    assert title_core("Anal Cancer—Patient Version") == "Anal Cancer"
+
+
+def test_hp_page_without_patient_version_gets_the_orphan_penalty() -> None:
+    kw = {"query": "ependymoma", "added_terms": (), "rrf_max": 1.0, "audience": None}
+    weights = RerankWeights(hp_penalty=0.3, hp_orphan_penalty=0.05)
+    cands = [
+        Candidate("hp", "Ependymoma", "technical", rrf=1.0, has_patient_version=False),
+        Candidate("hp2", "Ependymoma", "technical", rrf=1.0, has_patient_version=True),
+    ]
+    signals = {s.doc_id: dict(s.signals) for s in rerank(cands, weights=weights, **kw)}  # type: ignore[arg-type]
+    assert signals["hp"]["hp_penalty"] == pytest.approx(-0.05)
+    assert signals["hp2"]["hp_penalty"] == pytest.approx(-0.3)
+
+
+def test_rerank_matches_titles_through_query_variants_and_title_terms() -> None:
+    cands = [
+        Candidate("germ", "Childhood CNS Germ Cell Tumors", "patient", rrf=1.0),
+        Candidate(
+            "embryonal",
+            "Childhood CNS Embryonal Tumors",
+            "patient",
+            rrf=0.95,
+            title_terms=frozenset(
+                content_terms("Childhood central nervous system embryonal tumors")
+            ),
+        ),
+    ]
+    kw = {"query": "childhood central nervous system embryonal tumors", "added_terms": ()}
+    weights = RerankWeights(dense=0.0, lexical=0.0, title=0.5)
+    ranked = rerank(cands, audience=None, rrf_max=1.0, weights=weights, **kw)  # type: ignore[arg-type]
+    assert ranked[0].doc_id == "embryonal"
+    plain = [Candidate("a", "Borderline Tumors", "patient", rrf=1.0)]
+    kw2 = {"added_terms": (), "audience": None, "rrf_max": 1.0, "weights": weights}
+    without = rerank(plain, query="low malignant potential tumors", **kw2)  # type: ignore[arg-type]
+    with_variant = rerank(
+        plain,
+        query="low malignant potential tumors",
+        variants=("borderline tumors",),
+        **kw2,  # type: ignore[arg-type]
+    )
+    assert dict(without[0].signals)["title_match"] < dict(with_variant[0].signals)["title_match"]

@@ -112,3 +112,25 @@ def test_abbreviations_with_hyphens_digits_and_spaces() -> None:
     assert vocab.expand("car t for lymphoma").added_terms == ("CAR T-cell therapy",)
     assert vocab.expand("ER positive").added_terms == ("estrogen receptor",)
     assert vocab.expand("go to the er now").added_terms == ()
+
+
+def test_variants_spell_out_abbreviations_and_replace_lay_phrases(vocab: QueryVocabulary) -> None:
+    q = vocab.expand("ALL after chemo brain")
+    assert "acute lymphoblastic leukemia after cognitive impairment" in q.variants
+    assert vocab.expand("plain words only").variants == ()
+
+
+def test_variants_include_the_corrected_question(vocab: QueryVocabulary) -> None:
+    assert "what is lymphoma" in vocab.expand("what is lymphomma").variants
+
+
+def test_spell_out_keeps_capital_rules(vocab: QueryVocabulary) -> None:
+    assert vocab.spell_out("Adult ALL Treatment") == "Adult acute lymphoblastic leukemia Treatment"
+    assert vocab.spell_out("All About Cancer") == "All About Cancer"
+
+
+def test_lay_phrases_match_without_apostrophes() -> None:
+    lay = parse_lay_terms({"terms": [{"lay": ["cant stop worrying"], "medical": ["anxiety"]}]})
+    vocab = QueryVocabulary(lay_terms=lay)
+    assert vocab.expand("I can't stop worrying").added_terms == ("anxiety",)
+    assert vocab.expand("I can’t stop worrying").added_terms == ("anxiety",)

@@ -6,7 +6,9 @@ match lifts templated "What is X?" questions, a health-professional penalty lift
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,7 +22,10 @@ __all__ = [
     "is_hub_page",
     "is_research_news",
     "is_technical_for",
+    "patient_version_url",
+    "patient_versions",
     "population_conflict",
+    "title_core",
     "title_match",
 ]
 
@@ -97,7 +102,16 @@ def content_terms(text: str) -> set[str]:
     return {_fold(w) for w in tokenize(text) if w not in _SCAFFOLD and len(w) > 1}
 
 
-def title_match(query_terms: set[str], title_terms: set[str]) -> float:
+def title_core(title: str) -> str:
+    """The title without the PDQ marker and version suffix, which name no topic (and must not be
+    spelt out as abbreviations: "PDQ" -> "Physician Data Query")."""
+    core = re.sub(r"\s*\(PDQ®?\)", "", title)
+    for suffix in ("—Patient Version", "—Health Professional Version"):
+        core = core.removesuffix(suffix)
+    return core.strip()
+
+
+def title_match(query_terms: AbstractSet[str], title_terms: AbstractSet[str]) -> float:
     """Harmonic mean of how much of the title the query names and how much of the query the
     title covers: "What is Adult ALL?" should prefer "Adult ALL Treatment" over "Childhood ALL
     Treatment", and a short generic title should not win on one shared word."""
@@ -135,6 +149,34 @@ def is_research_news(url: str) -> bool:
 def is_technical_for(doc_audience: str, asked_audience: str | None) -> bool:
     """True when a health-professional page should be penalised for this reader."""
     return doc_audience == "technical" and asked_audience != "technical"
+
+
+def patient_version_url(url: str) -> str | None:
+    """The URL the patient version of a health-professional page would have, or None.
+
+    NCI publishes both versions of a summary under one path ("/types/x/hp/y-pdq" and
+    "/types/x/patient/y-pdq"; the landing pages "/types/x/hp" and "/types/x").
+    """
+    base = url.rstrip("/")
+    if base.endswith("/hp"):
+        return base.removesuffix("/hp")
+    if "/hp/" in base:
+        return base.replace("/hp/", "/patient/", 1)
+    return None
+
+
+def patient_versions(metas: Iterable[DocMeta]) -> frozenset[str]:
+    """Ids of active health-professional pages whose patient version is also in the KB.
+
+    Only these pages need the health-professional penalty: it exists to put the patient version
+    of the same summary first. A summary whose patient version NCI retired ("Childhood
+    Ependymoma Treatment") is the KB's only full summary of its topic and competes unpenalised.
+    """
+    metas = list(metas)
+    urls = {m.url.rstrip("/") for m in metas if m.audience != "technical" and m.status == "active"}
+    return frozenset(
+        m.doc_id for m in metas if m.audience == "technical" and patient_version_url(m.url) in urls
+    )
 
 
 def allowed(

@@ -90,6 +90,10 @@ class ExpandedQuery:
     dense_text: str
     added_terms: tuple[str, ...] = ()
     corrections: tuple[tuple[str, str], ...] = ()
+    # The question reworded: misspellings corrected, abbreviations spelt out, lay phrases replaced
+    # by their first medical term ("CNS tumors" -> "central nervous system tumors"); title
+    # matching compares page titles with these as well as with the user's words.
+    variants: tuple[str, ...] = ()
 
     @classmethod
     def unchanged(cls, query: str) -> ExpandedQuery:
@@ -104,7 +108,8 @@ def _stem(word: str) -> str:
 
 
 def _norm_phrase(text: str) -> str:
-    return " ".join(_stem(w) for w in tokenize(text))
+    """Lower-cased, plural-folded words without apostrophes ("can't" and "cant" match alike)."""
+    return " ".join(_stem(w.replace("'", "").replace("’", "")) for w in tokenize(text))
 
 
 def parse_lay_terms(
@@ -218,13 +223,30 @@ class QueryVocabulary:
         if not added and not corrections:
             return ExpandedQuery.unchanged(query)
         extra = " ".join(added)
+        reworded = self._replace_lay(self.spell_out(corrected))
+        variants = dict.fromkeys(v for v in (corrected, reworded) if v != query)
         return ExpandedQuery(
             original=query,
             lexical_text=f"{corrected} {extra}".strip(),
             dense_text=f"{corrected} ({'; '.join(added)})" if added else corrected,
             added_terms=tuple(added),
             corrections=tuple(corrections),
+            variants=tuple(variants),
         )
+
+    def spell_out(self, text: str) -> str:
+        """`text` with every known abbreviation replaced by its first expansion (titles use
+        "CNS", questions "central nervous system", or the other way round)."""
+        for pattern, expansions in self._abbr_patterns:
+            text = pattern.sub(expansions[0], text)
+        return text
+
+    def _replace_lay(self, text: str) -> str:
+        """Normalised `text` with each lay phrase replaced by its first medical term."""
+        padded = f" {_norm_phrase(text)} "
+        for phrase, medical in self.lay_terms:
+            padded = padded.replace(f" {phrase} ", f" {medical[0]} ")
+        return padded.strip()
 
     def _correct(self, query: str) -> tuple[str, list[tuple[str, str]]]:
         if self.terms is None:

@@ -4,7 +4,8 @@ score = rrf_weight * rrf / rrf_max         (fused lexical + dense rank, in [0, 1
       + lexical_weight * bm25 / top bm25    (how strong the page's best BM25 chunk is)
       + title_weight * title match          (the query — or its expansion — names the page)
       + dense_weight * best chunk cosine    (how close the page's best passage is)
-      - hp_penalty   if a health-professional page is shown to a patient or caregiver
+      - hp_penalty   if a health-professional page is shown to a patient or caregiver and the
+                     patient version of the same summary is in the KB (hp_orphan_penalty if not)
       - population_penalty  if the page is for children and the question is not (or reverse)
       - research_penalty    for research news pages
       - hub_penalty         for cancer-type landing pages (mostly links)
@@ -38,9 +39,10 @@ class RerankWeights:
     title: float = 0.5
     dense: float = 2.0
     hp_penalty: float = 0.2
-    population_penalty: float = 0.2
-    research_penalty: float = 0.1
-    hub_penalty: float = 0.1
+    hp_orphan_penalty: float = 0.0  # no patient version: the HP summary is the KB's only one
+    population_penalty: float = 0.3
+    research_penalty: float = 0.2
+    hub_penalty: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class Candidate:
     url: str = ""
     dense_score: float | None = None
     lexical_score: float | None = None  # best chunk BM25 / the query's top BM25
+    has_patient_version: bool = True  # for technical pages: the patient version is in the KB
+    title_terms: frozenset[str] | None = None  # title words, abbreviations spelt out
 
 
 @dataclass(frozen=True)
@@ -69,17 +73,22 @@ def rerank(
     audience: str | None,
     rrf_max: float,
     weights: RerankWeights,
+    variants: Sequence[str] = (),
 ) -> list[Scored]:
-    """Score candidates as in the module docstring; best first, ties keep the fused order."""
-    # The query's words, and each added term on its own: a brand's generic name alone should
-    # fully match the drug page title.
-    term_sets = [content_terms(query), *(content_terms(t) for t in added_terms)]
+    """Score candidates as in the module docstring; best first, ties keep the fused order.
+
+    `variants` are rewordings of the query (abbreviations spelt out, lay words replaced) that
+    may name a page's title better than the user's own words.
+    """
+    # The query's words, its rewordings, and each added term on its own: a brand's generic name
+    # alone should fully match the drug page title.
+    term_sets = [content_terms(t) for t in (query, *variants, *added_terms)]
     scored: list[Scored] = []
     for cand in candidates:
-        t_terms = content_terms(cand.title)
+        t_terms = cand.title_terms if cand.title_terms is not None else content_terms(cand.title)
         title = max(title_match(q, t_terms) for q in term_sets)
         dense = cand.dense_score if cand.dense_score is not None else 0.0
-        hp = weights.hp_penalty if is_technical_for(cand.audience, audience) else 0.0
+        hp = _hp_penalty(cand, audience, weights)
         population = weights.population_penalty if population_conflict(query, cand.title) else 0.0
         research = weights.research_penalty if is_research_news(cand.url) else 0.0
         hub = weights.hub_penalty if is_hub_page(cand.title) else 0.0
@@ -108,3 +117,9 @@ def rerank(
         scored.append(Scored(cand.doc_id, score, signals))
     order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, i))
     return [scored[i] for i in order]
+
+
+def _hp_penalty(cand: Candidate, audience: str | None, weights: RerankWeights) -> float:
+    if not is_technical_for(cand.audience, audience):
+        return 0.0
+    return weights.hp_penalty if cand.has_patient_version else weights.hp_orphan_penalty
