@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 __all__ = [
     "AUDIENCES",
@@ -20,6 +20,7 @@ __all__ = [
     "Audience",
     "Chunk",
     "Citation",
+    "DocFields",
     "Document",
     "GlossaryTerm",
     "Hit",
@@ -141,6 +142,29 @@ class SearchFilters:
     status: str = "active"
 
 
+class DocFields(Protocol):
+    """The document fields a search hit repeats (a `Document` or a searcher's lighter cache)."""
+
+    @property
+    def doc_id(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def audience(self) -> str: ...
+    @property
+    def source_type(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def last_reviewed(self) -> date | None: ...
+    @property
+    def review_due(self) -> date | None: ...
+    @property
+    def cancer_types(self) -> tuple[str, ...]: ...
+
+
 @dataclass(frozen=True)
 class Passage:
     """A chunk that matched a query, with its text, as handed to the answer stage."""
@@ -175,7 +199,7 @@ class Hit:
     @classmethod
     def for_document(
         cls,
-        doc: Document,
+        doc: DocFields,
         *,
         rank: int,
         score: float,
@@ -260,6 +284,9 @@ class AnswerSentence:
     citation: int  # Citation.n
     section: str = "answer"  # answer | contact_care_team | questions_to_ask
     list_item: bool = False
+    # A list item quoted from a subsection: its heading, shown before the sentence ("Diet: ...").
+    # Verification checks it against the cited passage's heading path.
+    label: str = ""
 
 
 @dataclass(frozen=True)

@@ -341,22 +341,12 @@ def _make_hit(
     terms: list[str],
     signals: tuple[tuple[str, float], ...],
 ) -> Hit:
-    best = passages[0]
-    return Hit(
+    return Hit.for_document(
+        doc,
         rank=rank,
-        doc_id=doc.doc_id,
-        url=doc.url,
-        title=doc.title,
-        heading=best.heading,
         score=score,
-        audience=doc.audience,
-        source_type=doc.source_type,
-        snippet=snippet(best.text, terms),
-        source=doc.source,
-        last_reviewed=doc.last_reviewed,
-        review_due=doc.review_due,
-        cancer_types=doc.cancer_types,
         passages=tuple(passages),
+        snippet=snippet(passages[0].text, terms),
         signals=signals,
     )
 
