@@ -11,7 +11,7 @@ import pytest
 from oncoguide.answer.verify import is_contained
 from oncoguide.chat.turn import TurnOptions, run_turn
 from oncoguide.index.sqlite import SqliteStore
-from oncoguide.retrieve.context import chunk_score, expand_context, question_cues
+from oncoguide.retrieve.context import chunk_score, expand_context, question_cues, section_heads
 from oncoguide.retrieve.hybrid import Retriever
 from oncoguide.safety.policy import SafetyPolicy
 from oncoguide.testing.builders import make_chunk, make_document
@@ -144,3 +144,67 @@ def test_turn_runs_the_context_stage_and_answers_from_the_whole_list(store: Sqli
     items = [s.text for s in result.answer.sentences if s.list_item]
     assert items == ["Aching bones in the back.", "Bones that snap easily.", "Feeling worn out."]
     assert not result.answer.abstained
+
+
+SUB_TITLE = "Gut Cancer Treatment"
+# Our own wording: a treatment page told in subsections, then a section of another kind.
+SUBSECTIONS: list[tuple[tuple[str, ...], str]] = [
+    ((), "Several kinds of treatment are used for gut cancer."),
+    (("Surgery",), "Surgery removes the tumor."),
+    (("Surgery", "Partial removal"), "Part of the gut is removed."),
+    (("Radiation therapy",), "Radiation kills cancer cells."),
+    (("Drug therapy",), "Drugs reach cancer cells all over the body."),
+    (("Drug therapy",), "More about drugs."),
+]
+
+
+@pytest.fixture
+def sub_store(tmp_path: Path) -> Iterator[SqliteStore]:
+    s = SqliteStore(tmp_path / "sub.db")
+    s.migrate()
+    doc = make_document("gut", title=SUB_TITLE, body="x")
+    chunks = [
+        make_chunk(doc, i, text, (SUB_TITLE, *path)) for i, (path, text) in enumerate(SUBSECTIONS)
+    ]
+    s.apply_changes([(doc, chunks)], [])
+    yield s
+    s.close()
+
+
+def _sub_hit(chunk_ids: list[int], rank: int = 1) -> Hit:
+    texts = {i: (SUBSECTIONS[i][1], " › ".join((SUB_TITLE, *SUBSECTIONS[i][0]))) for i in chunk_ids}
+    passages = tuple(Passage(f"gut#{i}", "gut", h, t, 1.0) for i, (t, h) in texts.items())
+    return Hit(
+        rank, "gut", "https://x/gut", SUB_TITLE, "", 1.0, "patient", "nci", "", passages=passages
+    )
+
+
+def test_a_section_in_subsections_brings_each_subsections_first_chunk_in_order(
+    sub_store: SqliteStore,
+) -> None:
+    (hit,) = expand_context(
+        sub_store, "What are the treatment options for gut cancer?", [_sub_hit([3])]
+    )
+    ids = [p.chunk_id for p in hit.passages]
+    # The section's own chunk and each subsection's first chunk, in document order.
+    assert ids == ["gut#0", "gut#1", "gut#2", "gut#3", "gut#4"]
+
+
+def test_subsections_only_for_the_top_page_and_a_matching_section(sub_store: SqliteStore) -> None:
+    q = "What are the treatment options for gut cancer?"
+    out = expand_context(sub_store, q, [_hit([0]), _sub_hit([3], rank=2)], top_docs=2)
+    assert not {"gut#1", "gut#2"} & {p.chunk_id for p in out[1].passages}
+    (hit,) = expand_context(sub_store, "What is the prognosis of gut cancer?", [_sub_hit([3])])
+    assert "gut#2" not in [p.chunk_id for p in hit.passages]
+
+
+def test_section_heads_picks_the_deepest_section_naming_the_question() -> None:
+    doc = make_document("gut", title=SUB_TITLE, body="x")
+    chunks = [
+        make_chunk(doc, i, text, (SUB_TITLE, *path)) for i, (path, text) in enumerate(SUBSECTIONS)
+    ]
+    assert section_heads(chunks, question_cues("how is it treated")) == [0, 1, 2, 3, 4]
+    assert section_heads(chunks, question_cues("what are the stages")) == []
+    # No question type: a heading made only of the question's words.
+    q_terms = frozenset({"gut", "cancer", "treatment", "kind"})
+    assert section_heads(chunks, (), q_terms) == [0, 1, 2, 3, 4]

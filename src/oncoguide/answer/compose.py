@@ -12,6 +12,7 @@ from datetime import date
 from oncoguide.answer.cite import CitationBook
 from oncoguide.answer.lists import MAX_LIST_ITEMS, pick_lists
 from oncoguide.answer.readability import reading_grade
+from oncoguide.answer.sections import SectionItem, pick_section
 from oncoguide.answer.select import (
     Candidate,
     Unit,
@@ -34,8 +35,9 @@ MAX_SECTION_ITEMS = 5
 # Under a dosing refusal, sentences with amounts are left out of the general information.
 _DOSE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:mg|milligrams?|mcg|micrograms?|g|ml|units?|iu)\b", re.I)
 
-# One piece of the answer before citation numbers are assigned: (order key, sentence parts).
-_Piece = tuple[tuple[int, int, int, int], str, Unit, str, bool]
+# One piece of the answer before citation numbers are assigned: (order key, sentence parts,
+# label of a subsection item).
+_Piece = tuple[tuple[int, int, int, int], str, Unit, str, bool, str]
 
 
 def abstain(question: str, reason: str, *, region_line: str | None) -> Answer:
@@ -57,20 +59,23 @@ def _list_pieces(u: Unit, section: str = "answer", limit: int | None = None) -> 
     key = (u.hit_rank, u.passage_idx, b.position, 0)
     pieces: list[_Piece] = []
     if b.lead_in:
-        pieces.append((key, b.lead_in, u, section, False))
+        pieces.append((key, b.lead_in, u, section, False, ""))
     for i, item in enumerate(b.items[:limit]):
-        pieces.append(((*key[:3], i + 1), item_text(item), u, section, True))
+        pieces.append(((*key[:3], i + 1), item_text(item), u, section, True, ""))
     return pieces
 
 
 def _prose_piece(c: Candidate, section: str = "answer") -> _Piece:
-    return (c.order, c.text, c.unit, section, False)
+    return (c.order, c.text, c.unit, section, False, "")
 
 
 def _answer_pieces(question: str, all_units: list[Unit], max_sentences: int) -> list[_Piece]:
     """Pieces in reading order: the best sentence first, then the rest in document order;
     for a list question, its introduction first and then the KB's list with its lead-in."""
     cands = candidates(all_units)
+    items = pick_section(all_units, question)
+    if items:
+        return _section_pieces_of(items)
     choice = pick_lists(all_units, question)
     lists = choice.units
     if not lists:
@@ -83,7 +88,7 @@ def _answer_pieces(question: str, all_units: list[Unit], max_sentences: int) -> 
     if choice.intro is not None:
         u, lead = choice.intro
         pieces.insert(
-            0, ((u.hit_rank, u.passage_idx, u.block.position, 0), lead, u, "answer", False)
+            0, ((u.hit_rank, u.passage_idx, u.block.position, 0), lead, u, "answer", False, "")
         )
     list_terms = [content_terms(p[1]) for p in pieces]
     # The list's own context sentences introduce it best; otherwise the most relevant prose.
@@ -91,6 +96,19 @@ def _answer_pieces(question: str, all_units: list[Unit], max_sentences: int) -> 
     intro_pool = context or cands
     intro = select_prose(score(intro_pool, question), MAX_INTRO_WITH_LIST, list_terms)
     return [_prose_piece(c) for c in sorted(intro, key=lambda c: c.order)] + pieces
+
+
+def _section_pieces_of(items: Sequence[SectionItem]) -> list[_Piece]:
+    """A section told in subsections, in the order `pick_section` gives (intro first)."""
+    # The cap counts subsections (a labelled item with its few sub-items is one entry).
+    n, kept = 0, []
+    for i in items:
+        n += bool(i.label)
+        if n <= MAX_LIST_ITEMS:
+            kept.append(i)
+    return [
+        ((0, 0, 0, k), i.text, i.unit, "answer", i.list_item, i.label) for k, i in enumerate(kept)
+    ]
 
 
 def _section_pieces(all_units: list[Unit], used_docs: set[str]) -> list[_Piece]:
@@ -106,7 +124,7 @@ def _section_pieces(all_units: list[Unit], used_docs: set[str]) -> list[_Piece]:
                 pieces += _list_pieces(u, section, MAX_SECTION_ITEMS)
             elif u.block.kind == "para":
                 ok = [
-                    ((u.hit_rank, u.passage_idx, u.block.position, i), s, u, section, False)
+                    ((u.hit_rank, u.passage_idx, u.block.position, i), s, u, section, False, "")
                     for i, s in enumerate(u.block.sentences)
                     if len(s.split()) >= 4 and not s.endswith(":")
                 ]
@@ -136,8 +154,8 @@ def compose_answer(
     pieces += _section_pieces(all_units, {p[2].hit.doc_id for p in pieces})
     book = CitationBook(as_of)
     sentences = tuple(
-        AnswerSentence(text, book.cite(u.hit, u.passage), section, is_item)
-        for _, text, u, section, is_item in pieces
+        AnswerSentence(text, book.cite(u.hit, u.passage), section, is_item, label)
+        for _, text, u, section, is_item, label in pieces
     )
     preamble = (safety.message or "") if safety is not None and safety.is_refusal else ""
     text = render_text(sentences, preamble=preamble)
@@ -162,7 +180,7 @@ def render_text(sentences: Sequence[AnswerSentence], *, preamble: str = "") -> s
             blocks.extend([" ".join(para)] if para else [])
             para, section = [], s.section
             blocks.extend([section_label(section)] if section_label(section) else [])
-        line = f"{s.text} [{s.citation}]"
+        line = f"{s.label}: {s.text} [{s.citation}]" if s.label else f"{s.text} [{s.citation}]"
         if s.list_item:
             blocks.extend([" ".join(para)] if para else [])
             para = []

@@ -16,12 +16,13 @@ from oncoguide.answer.cite import passage_index, renumber
 from oncoguide.answer.compose import abstain, render_text, split_preamble
 from oncoguide.answer.readability import reading_grade
 from oncoguide.answer.text import content_terms, normalise, numbers_in, strip_markup, words
-from oncoguide.types import Answer, AnswerSentence, Citation, Hit
+from oncoguide.types import Answer, AnswerSentence, Citation, Hit, Passage
 
 __all__ = [
     "MIN_SUPPORTED_FRACTION",
     "SUPPORT_THRESHOLD",
     "is_contained",
+    "label_supported",
     "support_score",
     "verify_answer",
 ]
@@ -53,10 +54,21 @@ def support_score(sentence: str, passage_text: str) -> float:
     return len(terms & content_terms(passage_text)) / len(terms)
 
 
-def _supported(s: AnswerSentence, cite: Citation, text_of: dict[str, str], generated: bool) -> bool:
-    passage_text = text_of.get(cite.chunk_id)
-    if passage_text is None:
+def label_supported(label: str, passage: Passage) -> bool:
+    """A subsection item's label must be one of the cited passage's headings (or in its text)."""
+    headings = {normalise(h) for h in passage.heading.split(" › ")}
+    return normalise(label) in headings or is_contained(label, passage.text)
+
+
+def _supported(
+    s: AnswerSentence, cite: Citation, passages: dict[str, Passage], generated: bool
+) -> bool:
+    passage = passages.get(cite.chunk_id)
+    if passage is None:
         return False  # never keep a citation to something retrieval did not hand over
+    passage_text = passage.text
+    if s.label and not label_supported(s.label, passage):
+        return False
     if is_contained(s.text, passage_text):
         return True
     return generated and support_score(s.text, passage_text) >= SUPPORT_THRESHOLD
@@ -71,7 +83,7 @@ def verify_answer(answer: Answer, hits: Sequence[Hit], *, region_line: str | Non
     if answer.abstained:
         return answer
     index = passage_index(hits)
-    text_of = {cid: p.text for cid, (h, p) in index.items()}
+    passages = {cid: p for cid, (_, p) in index.items()}
     by_n = {
         c.n: c
         for c in answer.citations
@@ -81,7 +93,7 @@ def verify_answer(answer: Answer, hits: Sequence[Hit], *, region_line: str | Non
     kept = [
         s
         for s in answer.sentences
-        if s.citation in by_n and _supported(s, by_n[s.citation], text_of, generated)
+        if s.citation in by_n and _supported(s, by_n[s.citation], passages, generated)
     ]
     enough = any(s.section == "answer" for s in kept) and (
         len(kept) >= MIN_SUPPORTED_FRACTION * len(answer.sentences)

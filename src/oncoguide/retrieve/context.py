@@ -17,13 +17,17 @@ from oncoguide.index.fts import query_terms
 from oncoguide.index.store import Store
 from oncoguide.types import Chunk, Hit, Passage
 
-__all__ = ["chunk_score", "expand_context", "question_cues"]
+__all__ = ["chunk_score", "expand_context", "question_cues", "section_heads"]
 
 # The chunks added beside the retriever's own; the rest of the page is left out of the answer.
 MAX_NEW_SEEDS = 3
 MIN_SHARE_OF_BEST = 0.6
 MAX_RUN = 5  # chunks joined into one passage at most (a long list, never a whole PDQ summary)
 CUE_MATCH = 2.0
+# A section answers a list question as its subsections ("Risk factors" > "Diet", "Tobacco use")
+# when it has at least this many; each subsection's first chunk is added, up to MAX_SUBSECTIONS.
+MIN_SUBSECTIONS = 3
+MAX_SUBSECTIONS = 15
 FOCUS_MATCH = 1.5
 
 # Question-type words -> the words a section heading (or a list lead-in) uses for that content.
@@ -36,7 +40,7 @@ _CUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
         (r"\bscreen\w*", r"\bscreen\w*"),
         (r"\btreat\w*|\btherap\w*|\boptions?\b", r"\btreat\w*|\btherap\w*"),
         (r"\brisks?\b|\bwho gets\b", r"\brisks?\b"),
-        (r"\bcaus\w*", r"\bcaus\w*|\brisks?\b"),
+        (r"\bcaus\w*|\bworse\b", r"\bcaus\w*|\brisks?\b"),
         (r"\bprevent\w*|\b(lower|reduce|decrease)\w* (my |the |your )?(risk|chance)",
          r"\bprevent\w*|\blower\w* (the |your )?risk\b|\breduc\w*"),
         (r"\bstages?\b|\bstaging\b", r"\bstages?\b|\bstaging\b"),
@@ -45,6 +49,12 @@ _CUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
         (r"\btypes?\b|\bkinds?\b", r"\btypes?\b|\bkinds?\b"),
     )
 )  # fmt: skip
+# Questions without a type that still ask for a set of things (mirrors answer.sections.LIST_ASK).
+_LIST_ASK = re.compile(
+    r"\bwhat counts as\b|\b(what|which) (foods?|drinks?|things|kinds?|sorts?|ways?)\b|"
+    r"\bways\b|\bexamples?\b|\bwhat (should|can) (i|we|you) (eat|drink|do)\b",
+    re.IGNORECASE,
+)
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+")
 
 
@@ -134,13 +144,52 @@ def _runs(chunks: Sequence[Chunk], picked: set[int]) -> list[list[int]]:
     return runs
 
 
+def _names(heading: str, cues: Sequence[re.Pattern[str]], q_terms: frozenset[str]) -> bool:
+    if cues:
+        return any(cue.search(heading) for cue in cues)
+    terms = _terms(heading)  # no kind of content: a heading made only of the question's words
+    return bool(terms) and terms <= q_terms
+
+
+def section_heads(
+    chunks: Sequence[Chunk], cues: Sequence[re.Pattern[str]], q_terms: frozenset[str] = frozenset()
+) -> list[int]:
+    """Positions of the first chunk of a section whose own heading names the question's kind of
+    content (else, is made of the question's words), and of the first chunk of each of its
+    subsections (document order). The deepest such section with MIN_SUBSECTIONS subsections
+    wins; none: []."""
+    heads = _section_heads(chunks, cues, q_terms) if cues else []
+    return heads if heads or not q_terms else _section_heads(chunks, (), q_terms)
+
+
+def _section_heads(
+    chunks: Sequence[Chunk], cues: Sequence[re.Pattern[str]], q_terms: frozenset[str]
+) -> list[int]:
+    firsts: dict[tuple[str, ...], int] = {}
+    for i, c in enumerate(chunks):
+        firsts.setdefault(c.heading_path, i)
+    best: tuple[int, int, tuple[str, ...]] | None = None
+    for path in {p[:n] for p in firsts for n in range(1, len(p) + 1)}:
+        if not _names(path[-1], cues, q_terms):
+            continue
+        below = [p for p in firsts if len(p) > len(path) and p[: len(path)] == path]
+        if len(below) >= MIN_SUBSECTIONS and (best is None or (len(path), len(below)) > best[:2]):
+            best = (len(path), len(below), path)
+    if best is None:
+        return []
+    path = best[2]
+    own = [firsts[path]] if path in firsts else []
+    subs = sorted(firsts[p] for p in firsts if len(p) > len(path) and p[: len(path)] == path)
+    return own + subs[:MAX_SUBSECTIONS]
+
+
 def _passage(chunks: Sequence[Chunk], run: list[int], score: float) -> Passage:
     first = chunks[run[0]]
     text = "\n".join(chunks[i].text for i in run)
     return Passage(first.chunk_id, first.doc_id, first.heading, text, score)
 
 
-def _expand_hit(store: Store, question: str, hit: Hit, max_passages: int) -> Hit:
+def _expand_hit(store: Store, question: str, hit: Hit, max_passages: int, rank: int) -> Hit:
     chunks = sorted(store.chunks_of(hit.doc_id), key=lambda c: c.ordinal)
     if not chunks:
         return hit
@@ -155,8 +204,13 @@ def _expand_hit(store: Store, question: str, hit: Hit, max_passages: int) -> Hit
     # retriever's passages already answer it, and extra chunks would only lengthen the answer.
     seeds = [i for i in ranked if i not in original and scores[i] >= MIN_SHARE_OF_BEST * best]
     seeds = seeds if cues else []
+    # A section told in subsections: its heads come whole, beside (not instead of) the seeds.
+    # Only a question that asks for a set of things falls back to a section named by its words
+    # ("What is X?" gets no section on X's page), as the composer does.
+    named_by = q_terms if _LIST_ASK.search(question) else frozenset()
+    heads = section_heads(chunks, cues, named_by) if rank == 0 else []
     picked = _with_neighbours(chunks, set(original) | set(seeds[:MAX_NEW_SEEDS]))
-    runs = _runs(chunks, picked)
+    runs = _runs(chunks, picked | set(heads))
     # The retriever's passages keep their order (the composer favours the first); new runs follow
     # by how well they fit the question.
     run_of = {i: tuple(r) for r in runs for i in r}
@@ -164,10 +218,14 @@ def _expand_hit(store: Store, question: str, hit: Hit, max_passages: int) -> Hit
     extra = sorted(
         {run_of[i] for i in picked} - set(order), key=lambda r: -max(scores[i] for i in r)
     )
+    # The section's runs stay together in document order (its subsections are read in order).
+    section = list(dict.fromkeys(run_of[i] for i in heads))
+    kept = [r for r in [*order, *extra][: max(max_passages, len(order))] if r not in section]
+    kept[len([r for r in order if r not in section]) : 0] = section
     by_chunk = {p.chunk_id: p.score for p in hit.passages}
     passages = [
         _passage(chunks, list(r), max(by_chunk.get(chunks[i].chunk_id, scores[i]) for i in r))
-        for r in [*order, *extra][: max(max_passages, len(order))]
+        for r in kept
     ]
     # A passage whose chunk is gone (a concurrent re-ingest) is still what retrieval returned.
     passages += [p for p in hit.passages if p.chunk_id not in pos]
@@ -186,8 +244,9 @@ def expand_context(
 
     Each passage is one chunk or consecutive chunks of one section joined with newlines (its
     `chunk_id` is the first chunk's), so a list that crosses a chunk boundary arrives whole.
+    On the top page, a section told in subsections also brings each subsection's first chunk.
     """
     return tuple(
-        _expand_hit(store, question, hit, max_passages) if i < top_docs else hit
+        _expand_hit(store, question, hit, max_passages, i) if i < top_docs else hit
         for i, hit in enumerate(hits)
     )

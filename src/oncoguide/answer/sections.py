@@ -1,0 +1,118 @@
+"""Section lists: a KB answer told as subsections rather than one markdown list.
+
+A page often answers "What are the risk factors for X?" with a "Risk factors" section whose
+subsections ("Diet", "Tobacco use", ...) each hold a paragraph. The answer quotes the section's
+first sentence, then one item per subsection: its heading as the item's label and the first
+sentence under it (or its list lead-in with the list), each cited to that subsection's passage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from oncoguide.answer.select import Unit, detect_intent, item_text
+from oncoguide.answer.sentences import is_dangling
+from oncoguide.answer.text import content_terms, normalise
+
+__all__ = ["LIST_ASK", "MIN_SUBSECTIONS", "SectionItem", "pick_section"]
+
+MIN_SUBSECTIONS = 3
+# Without a question type, only a question that asks for a set of things ("What counts as a
+# clear liquid diet?", "What foods ...") is answered by a section named with its words; "What is
+# X?" is answered by prose even on a page whose title is X.
+LIST_ASK = re.compile(
+    r"\bwhat counts as\b|\b(what|which) (foods?|drinks?|things|kinds?|sorts?|ways?)\b|"
+    r"\bways\b|\bexamples?\b|\bwhat (should|can) (i|we|you) (eat|drink|do)\b",
+    re.IGNORECASE,
+)
+MAX_SUB_ITEMS = 8  # items of a subsection's own list quoted under its label
+
+
+@dataclass(frozen=True)
+class SectionItem:
+    """One quoted sentence: a labelled subsection item, a plain list item, or the intro."""
+
+    unit: Unit
+    text: str
+    label: str = ""
+    list_item: bool = True
+
+
+def _path(u: Unit) -> tuple[str, ...]:
+    return tuple(u.passage.heading.split(" › "))
+
+
+def _names_section(heading: str, cues: tuple[str, ...], q_terms: frozenset[str]) -> bool:
+    """The heading names the question's kind of content, or (no intent) is made only of the
+    question's words ("Clear Liquids" for "What counts as a clear liquid diet?")."""
+    if cues:
+        return bool(re.search("|".join(rf"\b{re.escape(c)}" for c in cues), heading, re.I))
+    terms = content_terms(heading)
+    return bool(terms) and terms <= q_terms
+
+
+def _section(
+    top: Sequence[Unit], cues: tuple[str, ...], q_terms: frozenset[str]
+) -> tuple[str, ...] | None:
+    """The deepest heading of the top page that names the question and has enough subsections."""
+    paths = {_path(u) for u in top}
+    best: tuple[int, int, tuple[str, ...]] | None = None
+    for path in {p[:n] for p in paths for n in range(1, len(p) + 1)}:
+        if not _names_section(path[-1], cues, q_terms):
+            continue
+        below = {p for p in paths if len(p) > len(path) and p[: len(path)] == path}
+        if len(below) >= MIN_SUBSECTIONS and (best is None or (len(path), len(below)) > best[:2]):
+            best = (len(path), len(below), path)
+    return best[2] if best else None
+
+
+def _quotable(sentence: str, u: Unit) -> bool:
+    return normalise(sentence) in normalise(u.passage.text)
+
+
+def _first(units_of_passage: Sequence[Unit], label: str) -> list[SectionItem]:
+    """The first sentence under the passage's own heading (or its first list, lead-in and items)."""
+    for u in units_of_passage:
+        if u.block.heading != u.passage.heading:
+            break  # an in-text sub-heading: the passage's own text has ended
+        if u.block.kind == "para":
+            # Quoted only when it reads the same in the passage (not a torn link card's text).
+            good = [s for s in u.block.sentences if not is_dangling(s) and _quotable(s, u)]
+            if good:
+                return [SectionItem(u, good[0], label)]
+        elif u.block.lead_in:
+            items = [SectionItem(u, item_text(i)) for i in u.block.items[:MAX_SUB_ITEMS]]
+            return [SectionItem(u, u.block.lead_in, label), *items]
+        else:  # a bare list under the heading: the label goes on its first item
+            texts = [item_text(i) for i in u.block.items[:MAX_SUB_ITEMS]]
+            return [SectionItem(u, t, label if k == 0 else "") for k, t in enumerate(texts)]
+    return []
+
+
+def pick_section(all_units: Sequence[Unit], question: str) -> list[SectionItem]:
+    """The intro sentence and subsection items of the top page's section that answers the
+    question (named by its intent's words, or by its own words), or [] when there is none."""
+    top = [u for u in all_units if u.hit_rank == 0]
+    intent = detect_intent(question)
+    q_terms = content_terms(question)
+    path = _section(top, intent[1], q_terms) if intent else None
+    if path is None and LIST_ASK.search(question):
+        path = _section(top, (), q_terms)
+    if path is None:
+        return []
+    out: list[SectionItem] = []
+    seen: set[tuple[str, ...]] = set()
+    for idx in dict.fromkeys(u.passage_idx for u in top):
+        own = [u for u in top if u.passage_idx == idx]
+        p = _path(own[0])
+        if p[: len(path)] != path or p in seen:
+            continue
+        seen.add(p)
+        if p == path:
+            intro = [i for i in _first(own, "")[:1] if i.unit.block.kind == "para"]
+            out[:0] = [SectionItem(i.unit, i.text, list_item=False) for i in intro]
+        else:
+            out += _first(own, p[-1])
+    return out if sum(bool(i.label) for i in out) >= MIN_SUBSECTIONS else []

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from oncoguide.answer.compose import compose_answer, render_text
+from oncoguide.answer.sections import pick_section
+from oncoguide.answer.select import detect_intent, units
+from oncoguide.answer.verify import label_supported, verify_answer
+from oncoguide.types import Hit, Passage
+
+pytestmark = pytest.mark.unit
+
+TITLE = "Causes of Gut Cancer"
+RISK = f"{TITLE} › Risk factors for gut cancer"
+# Our own wording, shaped like a cancer.gov page: a risk-factor section told in subsections.
+SECTIONS: list[tuple[str, str]] = [
+    (TITLE, "Gut cancer starts when cells in the gut lining grow out of control."),
+    (RISK, "Several things can raise the risk of gut cancer."),
+    (f"{RISK} › Germ infection", "A long-lasting germ infection of the gut lining raises risk."),
+    (
+        f"{RISK} › Other conditions",
+        "The risk of gut cancer is higher in people who have:\n\n- long-term gut swelling\n"
+        "- low iron in the blood",
+    ),
+    (f"{RISK} › Diet", "Eating a lot of salted food may raise the risk of gut cancer."),
+    (f"{TITLE} › Getting help", "Ask your care team about your own risk."),
+]
+AS_OF = date(2025, 1, 1)
+
+
+def _hit(sections: list[tuple[str, str]] = SECTIONS) -> Hit:
+    passages = tuple(
+        Passage(f"gut#{i}", "gut", heading, text, 1.0) for i, (heading, text) in enumerate(sections)
+    )
+    return Hit(
+        0, "gut", "https://x/gut", TITLE, TITLE, 1.0, "patient", "nci", "", passages=passages
+    )
+
+
+def test_a_section_in_subsections_becomes_one_labelled_item_per_subsection() -> None:
+    items = pick_section(units([_hit()], 3), "What are the risk factors for gut cancer?")
+    assert items[0].text == "Several things can raise the risk of gut cancer."
+    assert not items[0].label and not items[0].list_item
+    labelled = [(i.label, i.text) for i in items if i.label]
+    assert labelled == [
+        ("Germ infection", "A long-lasting germ infection of the gut lining raises risk."),
+        ("Other conditions", "The risk of gut cancer is higher in people who have:"),
+        ("Diet", "Eating a lot of salted food may raise the risk of gut cancer."),
+    ]
+    # A subsection that opens on a list brings the list's items after its lead-in.
+    assert [i.text for i in items if i.list_item and not i.label] == [
+        "long-term gut swelling",
+        "low iron in the blood",
+    ]
+
+
+def test_no_section_shape_with_too_few_subsections_or_another_question_type() -> None:
+    two = [(h.removeprefix(f"{TITLE} › "), t) for h, t in SECTIONS[1:4]]
+    assert pick_section(units([_hit(two)], 3), "What are the risk factors?") == []
+    assert pick_section(units([_hit()], 3), "What are the stages of gut cancer?") == []
+
+
+def test_without_a_question_type_a_heading_made_of_the_question_words_is_used() -> None:
+    sections = [
+        ("Clear Drinks", "Your doctor may suggest clear drinks before a test."),
+        ("Clear Drinks › Soups", "- clear broth"),
+        ("Clear Drinks › Juices", "- apple juice\n- white grape juice"),
+        ("Clear Drinks › Sweets", "- plain gelatin"),
+    ]
+    assert pick_section(units([_hit(sections)], 3), "What are clear drinks?") == []
+    items = pick_section(units([_hit(sections)], 3), "What counts as clear drinks?")
+    assert [(i.label, i.text) for i in items if i.list_item] == [
+        ("Soups", "clear broth"),
+        ("Juices", "apple juice"),
+        ("", "white grape juice"),
+        ("Sweets", "plain gelatin"),
+    ]
+
+
+def test_the_composed_section_answer_renders_labels_and_verifies_whole() -> None:
+    hit = _hit()
+    answer = compose_answer("What are the risk factors for gut cancer?", [hit], as_of=AS_OF)
+    assert "- Diet: Eating a lot of salted food may raise the risk of gut cancer. [" in answer.text
+    verified = verify_answer(answer, [hit])
+    assert verified.sentences == answer.sentences
+    assert "- Germ infection: " in render_text(verified.sentences)
+
+
+def test_a_label_that_is_not_the_cited_passages_heading_is_dropped() -> None:
+    hit = _hit()
+    answer = compose_answer("What are the risk factors for gut cancer?", [hit], as_of=AS_OF)
+    diet = next(s for s in answer.sentences if s.label == "Diet")
+    forged = replace(diet, label="Getting help")  # the sentence is right; the label is not
+    tampered = replace(
+        answer, sentences=tuple(forged if s is diet else s for s in answer.sentences)
+    )
+    verified = verify_answer(tampered, [hit])
+    assert all(s.label != "Getting help" for s in verified.sentences)
+    assert len(verified.sentences) == len(answer.sentences) - 1
+
+
+def test_label_supported_reads_the_heading_path_or_the_text() -> None:
+    passage = Passage("p", "d", f"{RISK} › Diet", "Salted food. **Smoked food** too.", 1.0)
+    assert label_supported("Diet", passage)
+    assert label_supported("Risk factors for gut cancer", passage)
+    assert label_supported("Smoked food", passage)
+    assert not label_supported("Tobacco use", passage)
+    assert not label_supported("Die", passage)  # a whole heading, not a piece of one
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who is at higher risk of delirium?", "What other problems can make fatigue worse?"],
+)
+def test_risk_questions_without_the_words_risk_factor_have_the_risk_intent(question: str) -> None:
+    found = detect_intent(question)
+    assert found is not None and found[0] == "risk_factors"
+    assert detect_intent("What is delirium?") is None
