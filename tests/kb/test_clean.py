@@ -138,3 +138,17 @@ def test_card_links_spanning_paragraphs_become_plain_text() -> None:
     out = clean_body(body, NCI)
     assert out.body == "Patients Discuss Genomic Data\n\nWorkshop participants discussed privacy.\n"
     assert out.counts["card_links_flattened"] == 1
+
+
+def test_empty_heading_takes_the_short_line_after_it() -> None:
+    body = (
+        "Intro text here.\n\n##\n\nWhat is the study?\n\nThe study looks at diet.\n\n##\n\n"
+        + ("A long paragraph that is plainly body text and not a heading at all, " * 3)
+        + "\n"
+    )
+    cleaned = clean_body(body, "https://www.cancer.gov/x")
+    assert "## What is the study?" in cleaned.body
+    assert "\n##\n" not in cleaned.body and not cleaned.body.rstrip().endswith("##")
+    assert "A long paragraph" in cleaned.body  # never promoted to a heading, never lost
+    assert cleaned.counts["empty_headings_repaired"] == 1
+    assert cleaned.counts["empty_headings_dropped"] == 1

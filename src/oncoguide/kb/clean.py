@@ -64,6 +64,11 @@ class CleanedBody:
     counts: Counter[str]
 
 
+_EMPTY_HEADING = re.compile(r"^(#{2,6})\s*$")
+_NOT_HEADING = re.compile(r"^(#|[-*+] |\d+[.)] |!?\[|\|)")
+_MAX_HEADING_CHARS = 120
+
+
 def is_js_stub(body: str) -> bool:
     return _JS_STUB in body[:5000].lower()
 
@@ -77,13 +82,42 @@ def body_text_length(body: str) -> int:
 def clean_body(body: str, url: str) -> CleanedBody:
     """Apply every cleaning step; `url` gives the origin that relative links resolve against."""
     counts: Counter[str] = Counter()
-    lines, h1s = _drop_lines(body.split("\n"), counts)
+    lines, h1s = _drop_lines(_repair_empty_headings(body.split("\n"), counts), counts)
     text = "\n".join(_join_soft_wraps(lines, counts))
     terms: list[GlossaryTerm] = []
     text = _rewrite_links(text, url, terms, counts)
     text = "\n".join(line.rstrip() for line in text.split("\n") if line.strip() != "[")
     text = _BLANKS.sub("\n\n", text).strip() + "\n"
     return CleanedBody(text, _unique(terms), tuple(h1s), counts)
+
+
+def _repair_empty_headings(lines: list[str], counts: Counter[str]) -> list[str]:
+    """Give an empty heading (a bare `##`) the short line after it as its text.
+
+    Some NCI pages put the heading text on the next line; left alone, the chunker sees no section
+    and every heading path on the page is flat. A long paragraph is never promoted: the empty
+    heading is dropped instead.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = _EMPTY_HEADING.match(lines[i])
+        if m is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        text = lines[j].strip() if j < len(lines) else ""
+        if text and len(text) <= _MAX_HEADING_CHARS and not _NOT_HEADING.match(text):
+            out.append(f"{m.group(1)} {text}")
+            counts["empty_headings_repaired"] += 1
+            i = j + 1
+        else:
+            counts["empty_headings_dropped"] += 1
+            i += 1
+    return out
 
 
 def _drop_lines(lines: list[str], counts: Counter[str]) -> tuple[list[str], list[str]]:

@@ -28,7 +28,7 @@ from oncoguide.types import Document, GlossaryTerm
 
 # Part of every document hash: bump it when cleaning or chunking changes what gets indexed, so the
 # next incremental ingest re-processes every document instead of keeping stale chunks.
-PIPELINE_VERSION = "kb-pipeline-1"
+PIPELINE_VERSION = "kb-pipeline-2"
 
 __all__ = [
     "AUDIT_COUNT_KEYS",
@@ -66,6 +66,8 @@ _OTHER_KEYS = (
     "duplicate_urls",
     "symlink_loops",
     "card_links_flattened",
+    "empty_headings_repaired",
+    "empty_headings_dropped",
 )
 Progress = Callable[[int, int], None]
 
