@@ -97,3 +97,11 @@ def test_features_are_exposed_and_thresholds_configurable(neuropathy_hits: list[
 )
 def test_care_vocabulary_words_phrases_and_tumour_suffixes(question: str, count: int) -> None:
     assert care_vocabulary().count(question) == count
+
+
+def test_question_frame_words_do_not_count_as_overlap(hit_maker) -> None:  # type: ignore[no-untyped-def]
+    hits = [hit_maker(1, "surgery", "Surgery", [("Surgery › After surgery", (
+        "Ask how long you will need to take off work. The cut in your arm will take time to heal."
+    ))], score=2.0)]  # fmt: skip
+    assert gate_features("how long does a broken arm take to heal", hits)["overlap_best"] < 0.8
+    assert not evidence_gate("how long does a broken arm take to heal", hits).passed

@@ -119,3 +119,74 @@ def test_risk_questions_without_the_words_risk_factor_have_the_risk_intent(quest
     found = detect_intent(question)
     assert found is not None and found[0] == "risk_factors"
     assert detect_intent("What is delirium?") is None
+
+
+def test_question_headings_of_an_faq_page_are_not_item_labels() -> None:
+    faq = [
+        ("Gut Signs", "A gut change can be a sign of gut cancer."),
+        ("Gut Signs › What are the signs of gut cancer?", "Check with your doctor if you have:"),
+        ("Gut Signs › Is pain a sign of gut cancer?", "Gut cancer does not often cause pain."),
+        ("Gut Signs › What should I do about a sign?", "Most gut changes are not cancer."),
+        ("Gut Signs › Screening", "Screening finds gut cancer early."),
+    ]
+    assert pick_section(units([_hit(faq)], 3), "What are the signs of gut cancer?") == []
+
+
+def test_a_section_naming_another_question_type_loses_to_one_naming_only_the_asked_type() -> None:
+    root, stage = "How Is Gut Cancer Diagnosed?", "How Is Gut Cancer Diagnosed? › Tests to stage"
+    sections = [
+        (root, "Your doctor may suggest tests to find out if you have gut cancer."),
+        (f"{root} › Imaging tests", "- A gut scan makes pictures of the gut."),
+        (f"{root} › Biopsy", "- A gut biopsy removes a little tissue."),
+        (stage, "More tests find out how far the cancer has spread."),
+        (f"{stage} › Node biopsy", "A node biopsy checks the lymph nodes."),
+        (f"{stage} › Chest scan", "A chest scan looks for spread to the lungs."),
+        (f"{stage} › Bone scan", "A bone scan looks for spread to the bones."),
+    ]
+    items = pick_section(units([_hit(sections)], 3), "What tests are used to diagnose gut cancer?")
+    labels = [i.label for i in items if i.label]
+    assert labels[:3] == ["Imaging tests", "Biopsy", "Tests to stage"]
+    assert items[0].text == "Your doctor may suggest tests to find out if you have gut cancer."
+
+
+def test_a_subsection_opening_on_a_sentence_brings_the_list_that_follows_it() -> None:
+    causes = "Tiredness › Causes of tiredness"
+    sections = [
+        (causes, "Many things can cause tiredness."),
+        (f"{causes} › From the cancer", "The cancer itself can cause tiredness."),
+        (
+            f"{causes} › From side effects",
+            "Some side effects can make tiredness worse.\n\n- **Anemia**. Low red cells.\n"
+            "- **Sleep problems**. Poor sleep.",
+        ),
+        (f"{causes} › From feelings", "Worry can also tire you out."),
+    ]
+    items = pick_section(units([_hit(sections)], 3), "What problems can make tiredness worse?")
+    texts = [(i.label, i.text) for i in items if i.list_item]
+    assert ("From side effects", "Some side effects can make tiredness worse.") in texts
+    items_after = [t for label, t in texts if not label]
+    assert [t.split(".")[0] for t in items_after] == ["Anemia", "Sleep problems"]
+    # The list stays under its subsection: before the next subsection's item.
+    assert texts[2][1].startswith("Anemia") and texts[-1][0] == "From feelings"
+
+
+def test_a_hyphenated_heading_is_named_by_the_question_words() -> None:
+    sections = [
+        ("Easy-to-Chew Foods", "These foods are soft."),
+        ("Easy-to-Chew Foods › Soups", "- smooth soup"),
+        ("Easy-to-Chew Foods › Meals", "- mashed potatoes"),
+        ("Easy-to-Chew Foods › Sweets", "- pudding"),
+    ]
+    q = "What foods are easy to chew during cancer treatment?"
+    items = pick_section(units([_hit(sections)], 3), q)
+    assert [i.label for i in items if i.label] == ["Soups", "Meals", "Sweets"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What foods are easy to digest during cancer treatment?", "What should I eat after chemo?"],
+)
+def test_a_time_of_treatment_does_not_make_a_treatment_question(question: str) -> None:
+    assert detect_intent(question) is None
+    found = detect_intent("What are the treatment options after surgery?")
+    assert found is not None and found[0] == "treatments"

@@ -208,3 +208,8 @@ def test_section_heads_picks_the_deepest_section_naming_the_question() -> None:
     # No question type: a heading made only of the question's words.
     q_terms = frozenset({"gut", "cancer", "treatment", "kind"})
     assert section_heads(chunks, (), q_terms) == [0, 1, 2, 3, 4]
+
+
+def test_a_time_of_treatment_is_not_a_treatment_cue() -> None:
+    assert question_cues("What foods are easy to digest during cancer treatment?") == ()
+    assert question_cues("What are the treatment options for gut cancer?") != ()

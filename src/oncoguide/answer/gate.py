@@ -19,7 +19,12 @@ from oncoguide.answer.templates import care_vocabulary
 from oncoguide.answer.text import content_terms
 from oncoguide.types import Hit
 
-__all__ = ["GateDecision", "GateThresholds", "evidence_gate", "gate_features"]
+__all__ = ["GateDecision", "GateThresholds", "evidence_gate", "gate_features", "question_terms"]
+
+# Words that frame a question ("how long does it take", "how soon", "what time") rather than say
+# what it is about: every page on recovery matches them, so they are left out of the overlap
+# ("how long does a broken arm take to heal" otherwise matches 4 of 5 words on a surgery page).
+_FRAME = content_terms("long take takes taking took soon time times")
 
 
 @dataclass(frozen=True)
@@ -70,9 +75,14 @@ def _hit_terms(hit: Hit) -> frozenset[str]:
     return content_terms(text)
 
 
+def question_terms(question: str) -> frozenset[str]:
+    """The question's content words that say what it is about (frame words left out)."""
+    return content_terms(question) - _FRAME
+
+
 def gate_features(question: str, hits: Sequence[Hit], *, top_k: int = 3) -> dict[str, float]:
     """The raw numbers the gate decides on (for calibration scripts and debugging)."""
-    q_terms = content_terms(question)
+    q_terms = question_terms(question)
     overlaps = [
         len(q_terms & _hit_terms(hit)) / len(q_terms) if q_terms else 0.0 for hit in hits[:top_k]
     ]

@@ -12,11 +12,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from oncoguide.answer.select import Unit, detect_intent, item_text
+from oncoguide.answer.select import Unit, detect_intent, intents_of, item_text
 from oncoguide.answer.sentences import is_dangling
 from oncoguide.answer.text import content_terms, normalise
 
-__all__ = ["LIST_ASK", "MIN_SUBSECTIONS", "SectionItem", "pick_section"]
+__all__ = ["LIST_ASK", "MIN_SUBSECTIONS", "SectionItem", "is_label", "pick_section"]
 
 MIN_SUBSECTIONS = 3
 # Without a question type, only a question that asks for a set of things ("What counts as a
@@ -49,23 +49,36 @@ def _names_section(heading: str, cues: tuple[str, ...], q_terms: frozenset[str])
     question's words ("Clear Liquids" for "What counts as a clear liquid diet?")."""
     if cues:
         return bool(re.search("|".join(rf"\b{re.escape(c)}" for c in cues), heading, re.I))
-    terms = content_terms(heading)
+    terms = content_terms(heading.replace("-", " "))  # "Easy-to-Digest Foods": easy, digest
     return bool(terms) and terms <= q_terms
 
 
+def is_label(heading: str) -> bool:
+    """A subsection heading that names an item ("Diet"), not a question of an FAQ page ("Is pain
+    a symptom?"): a page of questions answers each one in prose, and a list under one of them
+    (not the page's questions) answers a list question."""
+    return not heading.rstrip().endswith("?")
+
+
 def _section(
-    top: Sequence[Unit], cues: tuple[str, ...], q_terms: frozenset[str]
+    top: Sequence[Unit], cues: tuple[str, ...], q_terms: frozenset[str], question: str = ""
 ) -> tuple[str, ...] | None:
-    """The deepest heading of the top page that names the question and has enough subsections."""
+    """The heading of the top page that names the question and has enough labelled subsections:
+    one that names no other question type ("Tests to stage X" for a diagnosis question loses to
+    "How is X diagnosed?"), then the deepest."""
     paths = {_path(u) for u in top}
-    best: tuple[int, int, tuple[str, ...]] | None = None
+    asked = intents_of(question)
+    best: tuple[int, int, int, tuple[str, ...]] | None = None
     for path in {p[:n] for p in paths for n in range(1, len(p) + 1)}:
         if not _names_section(path[-1], cues, q_terms):
             continue
-        below = {p for p in paths if len(p) > len(path) and p[: len(path)] == path}
-        if len(below) >= MIN_SUBSECTIONS and (best is None or (len(path), len(below)) > best[:2]):
-            best = (len(path), len(below), path)
-    return best[2] if best else None
+        below = {
+            p for p in paths if len(p) > len(path) and p[: len(path)] == path and is_label(p[-1])
+        }
+        key = (-len(intents_of(path[-1]) - asked), len(path), len(below))
+        if len(below) >= MIN_SUBSECTIONS and (best is None or key > best[:3]):
+            best = (*key, path)
+    return best[3] if best else None
 
 
 def _quotable(sentence: str, u: Unit) -> bool:
@@ -81,7 +94,7 @@ def _first(units_of_passage: Sequence[Unit], label: str) -> list[SectionItem]:
             # Quoted only when it reads the same in the passage (not a torn link card's text).
             good = [s for s in u.block.sentences if not is_dangling(s) and _quotable(s, u)]
             if good:
-                return [SectionItem(u, good[0], label)]
+                return [SectionItem(u, good[0], label), *_next_list(units_of_passage, u)]
         elif u.block.lead_in:
             items = [SectionItem(u, item_text(i)) for i in u.block.items[:MAX_SUB_ITEMS]]
             return [SectionItem(u, u.block.lead_in, label), *items]
@@ -91,13 +104,27 @@ def _first(units_of_passage: Sequence[Unit], label: str) -> list[SectionItem]:
     return []
 
 
+def _next_list(units_of_passage: Sequence[Unit], para: Unit) -> list[SectionItem]:
+    """The list that follows a subsection's opening paragraph under the same heading ("Some side
+    effects can worsen fatigue." then the side effects): its lead-in and first items."""
+    after = [u for u in units_of_passage if u.block.position > para.block.position]
+    for u in after:
+        if u.block.heading != para.block.heading:
+            return []
+        if u.block.kind == "list":
+            lead = [SectionItem(u, u.block.lead_in)] if u.block.lead_in else []
+            items = [SectionItem(u, item_text(i)) for i in u.block.items[:MAX_SUB_ITEMS]]
+            return lead + items
+    return []
+
+
 def pick_section(all_units: Sequence[Unit], question: str) -> list[SectionItem]:
     """The intro sentence and subsection items of the top page's section that answers the
     question (named by its intent's words, or by its own words), or [] when there is none."""
     top = [u for u in all_units if u.hit_rank == 0]
     intent = detect_intent(question)
     q_terms = content_terms(question)
-    path = _section(top, intent[1], q_terms) if intent else None
+    path = _section(top, intent[1], q_terms, question) if intent else None
     if path is None and LIST_ASK.search(question):
         path = _section(top, (), q_terms)
     if path is None:
@@ -107,7 +134,7 @@ def pick_section(all_units: Sequence[Unit], question: str) -> list[SectionItem]:
     for idx in dict.fromkeys(u.passage_idx for u in top):
         own = [u for u in top if u.passage_idx == idx]
         p = _path(own[0])
-        if p[: len(path)] != path or p in seen:
+        if p[: len(path)] != path or p in seen or (p != path and not is_label(p[-1])):
             continue
         seen.add(p)
         if p == path:

@@ -205,11 +205,26 @@ def _follows(c: Candidate, prev: Candidate) -> bool:
     return prev.unit is c.unit and prev.sent_pos == c.sent_pos - 1
 
 
+# "during cancer treatment", "after treatment": when the question is asked, not what it asks for
+# ("What foods are easy to digest during cancer treatment?" is not a treatment question).
+TREATMENT_TIME = re.compile(
+    r"\b(during|after|before|while|since|throughout) (\w+ ){0,2}?"
+    r"(treatments?|therap(y|ies)|chemo\w*|radiation)\b",
+    re.IGNORECASE,
+)
+
+
 def detect_intent(question: str) -> tuple[str, tuple[str, ...]] | None:
+    question = TREATMENT_TIME.sub(" ", question)
     for name, trigger, cues in _INTENTS:
         if trigger.search(question):
             return name, cues
     return None
+
+
+def intents_of(text: str) -> frozenset[str]:
+    """Every question type a text names ("Tests to stage X" names tests and stages)."""
+    return frozenset(name for name, trigger, _ in _INTENTS if trigger.search(text))
 
 
 def item_text(item: str) -> str:

@@ -55,11 +55,19 @@ _LIST_ASK = re.compile(
     r"\bways\b|\bexamples?\b|\bwhat (should|can) (i|we|you) (eat|drink|do)\b",
     re.IGNORECASE,
 )
+# "during cancer treatment": when the question is asked, not its kind of content (mirrors
+# answer.select.TREATMENT_TIME).
+_TREATMENT_TIME = re.compile(
+    r"\b(during|after|before|while|since|throughout) (\w+ ){0,2}?"
+    r"(treatments?|therap(y|ies)|chemo\w*|radiation)\b",
+    re.IGNORECASE,
+)
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+")
 
 
 def question_cues(question: str) -> tuple[re.Pattern[str], ...]:
     """Heading patterns for the kinds of content the question asks for (none: plain overlap)."""
+    question = _TREATMENT_TIME.sub(" ", question)
     return tuple(heading for trigger, heading in _CUES if trigger.search(question))
 
 
