@@ -105,3 +105,17 @@ def test_question_frame_words_do_not_count_as_overlap(hit_maker) -> None:  # typ
     ))], score=2.0)]  # fmt: skip
     assert gate_features("how long does a broken arm take to heal", hits)["overlap_best"] < 0.8
     assert not evidence_gate("how long does a broken arm take to heal", hits).passed
+
+
+def test_without_care_words_only_the_top_hit_can_vouch_for_a_weak_score(hit_maker) -> None:  # type: ignore[no-untyped-def]
+    q = "how long does a broken arm take to heal"
+    unrelated_top = hit_maker(1, "surgery", "Surgery", [("Surgery", (
+        "Surgery removes the tumor and some nearby tissue."
+    ))], score=2.3)  # fmt: skip
+    deep_match = hit_maker(3, "late", "Late Effects", [("Late Effects › Bones", (
+        "A broken arm or leg may heal more slowly after treatment."
+    ))], score=2.1)  # fmt: skip
+    assert gate_features(q, [unrelated_top, deep_match])["overlap_best"] >= 0.8
+    assert evidence_gate(q, [unrelated_top, deep_match]).reason == "OFF_TOPIC"
+    # The same words in the top hit itself still pass.
+    assert evidence_gate(q, [replace(deep_match, rank=1)]).passed
