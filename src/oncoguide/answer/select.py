@@ -28,6 +28,7 @@ __all__ = [
     "Unit",
     "candidates",
     "detect_intent",
+    "intents_of",
     "item_text",
     "jaccard",
     "score",
