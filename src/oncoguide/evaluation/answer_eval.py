@@ -7,7 +7,6 @@ the answer stage's own verifier, from the passages each TurnResult carries.
 
 from __future__ import annotations
 
-import json
 import re
 import statistics
 import time
@@ -17,7 +16,7 @@ from typing import Any
 
 from oncoguide.answer.text import normalise
 from oncoguide.answer.verify import SUPPORT_THRESHOLD, support_score
-from oncoguide.errors import EvaluationError
+from oncoguide.evaluation.jsonl import read_jsonl
 from oncoguide.types import TurnResult
 
 __all__ = ["evaluate_answers", "load_rows", "normalise_url"]
@@ -31,22 +30,7 @@ def normalise_url(url: str) -> str:
 
 
 def load_rows(path: Path) -> list[dict[str, Any]]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise EvaluationError(f"cannot read questions file {path}: {exc}") from exc
-    rows = []
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvaluationError(f"{path}:{n}: not valid JSON: {exc}") from exc
-        if not isinstance(row, dict) or not isinstance(row.get("question"), str):
-            raise EvaluationError(f"{path}:{n}: a row needs a 'question' string")
-        rows.append(row)
-    return rows
+    return [row for _, row in read_jsonl(path, what="questions", required=("question",))]
 
 
 def _verified(result: TurnResult) -> tuple[int, int]:

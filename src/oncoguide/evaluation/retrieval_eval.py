@@ -6,7 +6,6 @@ evaluation scores any retriever configuration (the benchmark compares four of th
 
 from __future__ import annotations
 
-import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from oncoguide.errors import EvaluationError
+from oncoguide.evaluation.jsonl import read_jsonl
 from oncoguide.evaluation.metrics import (
     first_relevant_rank,
     ndcg_at_k,
@@ -45,33 +45,18 @@ class _Scored:
 
 def load_questions(path: Path) -> list[EvalQuestion]:
     """Parse and validate a JSONL question file; errors name the file and line."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise EvaluationError(f"cannot read questions file {path}: {exc}") from exc
-    questions = [_parse_row(path, n, line) for n, line in enumerate(lines, 1) if line.strip()]
-    if not questions:
-        raise EvaluationError(f"questions file {path} has no questions")
-    return questions
+    rows = read_jsonl(path, what="questions", required=("question",))
+    return [_question(path, n, row) for n, row in rows]
 
 
-def _parse_row(path: Path, n: int, line: str) -> EvalQuestion:
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise EvaluationError(f"{path}:{n}: invalid JSON: {exc.msg}") from exc
-    if not isinstance(row, dict):
-        raise EvaluationError(f"{path}:{n}: a row must be a JSON object")
+def _question(path: Path, n: int, row: dict[str, Any]) -> EvalQuestion:
     gold = row.get("gold_urls")
-    question = row.get("question")
-    if not isinstance(question, str) or not question.strip():
-        raise EvaluationError(f"{path}:{n}: 'question' must be a non-empty string")
     if not isinstance(gold, list) or not gold or not all(isinstance(u, str) for u in gold):
         raise EvaluationError(f"{path}:{n}: 'gold_urls' must be a non-empty list of strings")
     qtype = row.get("qtype")
     return EvalQuestion(
         id=str(row.get("id", f"line-{n}")),
-        question=question,
+        question=row["question"],
         gold_urls=tuple(gold),
         qtype=qtype if isinstance(qtype, str) and qtype else "unknown",
     )

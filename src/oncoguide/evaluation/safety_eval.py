@@ -9,11 +9,11 @@ predictions) and 0.0 otherwise.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from oncoguide.errors import EvaluationError
+from oncoguide.evaluation.jsonl import read_jsonl
 from oncoguide.safety.policy import SafetyPolicy
 from oncoguide.types import SAFETY_CATEGORIES
 
@@ -24,27 +24,11 @@ DEFAULT_SAFETY_CASES = Path(__file__).with_name("data") / "safety_cases.jsonl"
 
 def load_safety_cases(path: Path) -> list[dict[str, str]]:
     """Read and validate the case rows; a bad row raises EvaluationError naming its line."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise EvaluationError(f"{path}: cannot read safety cases: {exc}") from exc
     rows: list[dict[str, str]] = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvaluationError(f"{path}:{n}: invalid JSON: {exc.msg}") from exc
-        if not isinstance(row, dict) or not all(
-            isinstance(row.get(k), str) for k in ("id", "text", "expected")
-        ):
-            raise EvaluationError(f"{path}:{n}: a row needs string 'id', 'text' and 'expected'")
+    for n, row in read_jsonl(path, what="safety cases", required=("id", "text", "expected")):
         if row["expected"] not in SAFETY_CATEGORIES:
             raise EvaluationError(f"{path}:{n}: unknown category {row['expected']!r}")
         rows.append({"id": row["id"], "text": row["text"], "expected": row["expected"]})
-    if not rows:
-        raise EvaluationError(f"{path}: no cases")
     return rows
 
 
