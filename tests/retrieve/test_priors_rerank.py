@@ -8,6 +8,7 @@ from oncoguide.retrieve.priors import (
     content_terms,
     is_hub_page,
     is_research_news,
+    page_type_match,
     patient_version_url,
     patient_versions,
     population_conflict,
@@ -127,11 +128,11 @@ def test_patient_version_url_follows_the_nci_layout() -> None:
 
 def test_patient_versions_lists_only_hp_pages_with_an_active_patient_page() -> None:
     metas = [
-        _meta(doc_id="pt", url="https://c.gov/t/patient/a-pdq"),
-        _meta(doc_id="hp", url="https://c.gov/t/hp/a-pdq", audience="technical"),
-        _meta(doc_id="orphan", url="https://c.gov/t/hp/b-pdq", audience="technical"),
-        _meta(doc_id="old", url="https://c.gov/t/patient/c-pdq", status="retired"),
-        _meta(doc_id="hp-c", url="https://c.gov/t/hp/c-pdq", audience="technical"),
+        _meta(doc_id="pt", title="A", url="https://c.gov/t/patient/a-pdq"),
+        _meta(doc_id="hp", title="A (PDQ®)", url="https://c.gov/t/hp/a-pdq", audience="technical"),
+        _meta(doc_id="orphan", title="B", url="https://c.gov/t/hp/b-pdq", audience="technical"),
+        _meta(doc_id="old", title="C", url="https://c.gov/t/patient/c-pdq", status="retired"),
+        _meta(doc_id="hp-c", title="C", url="https://c.gov/t/hp/c-pdq", audience="technical"),
     ]
     assert patient_versions(metas) == frozenset({"hp"})
 
@@ -180,3 +181,57 @@ def test_rerank_matches_titles_through_query_variants_and_title_terms() -> None:
         **kw2,  # type: ignore[arg-type]
     )
     assert dict(without[0].signals)["title_match"] < dict(with_variant[0].signals)["title_match"]
+
+
+def test_population_of_an_adult_page_comes_from_its_url_slug() -> None:
+    title = "Acute Myeloid Leukemia Treatment"
+    url = "https://c.gov/types/leukemia/patient/adult-aml-treatment-pdq"
+    assert population_conflict("signs of AML in a child", title, url)
+    assert not population_conflict("signs of AML in a child", title, "https://c.gov/t/aml")
+    assert not population_conflict("signs of AML", title, url)
+    # only a leading slug word names a population, not one inside it
+    assert not population_conflict("AML in a child", title, "https://c.gov/t/young-adult-aml")
+
+
+def test_patient_versions_match_a_moved_patient_page_by_title() -> None:
+    metas = [
+        _meta(
+            doc_id="pt", title="Bladder Cancer Treatment", url="https://c.gov/t/bladder/treatment"
+        ),
+        _meta(
+            doc_id="hp",
+            title="Bladder Cancer Treatment (PDQ®)",
+            url="https://c.gov/t/bladder/hp/bladder-treatment-pdq",
+            audience="technical",
+        ),
+        _meta(
+            doc_id="other",
+            title="Bladder Cancer Screening (PDQ®)",
+            url="https://c.gov/t/bladder/hp/bladder-screening-pdq",
+            audience="technical",
+        ),
+    ]
+    assert patient_versions(metas) == frozenset({"hp"})
+
+
+def test_page_type_match_pairs_what_is_asked_with_the_page_type() -> None:
+    diagnosis = ("Bladder Cancer Diagnosis", "https://c.gov/types/bladder/diagnosis")
+    treatment = ("Bladder Cancer Treatment", "https://c.gov/types/bladder/treatment")
+    assert page_type_match("Which tests find bladder cancer?", *diagnosis)
+    assert not page_type_match("Which tests find bladder cancer?", *treatment)
+    assert not page_type_match("How is bladder cancer treated?", *diagnosis)
+    effects = "https://c.gov/treatment/types/radiation-therapy/side-effects"
+    assert page_type_match("side effects of radiation", "Radiation Therapy Side Effects", effects)
+    assert not page_type_match("side effects of radiation", "Radiation", "https://c.gov/r/lymph")
+
+
+def test_rerank_page_type_bonus_reorders_a_near_tie() -> None:
+    cands = [
+        Candidate("tx", "Bladder Cancer Treatment", "patient", rrf=1.0, url="https://c/treatment"),
+        Candidate("dx", "Bladder Cancer Diagnosis", "patient", rrf=0.95, url="https://c/diagnosis"),
+    ]
+    kw = {"query": "what tests are done for bladder cancer", "added_terms": (), "audience": None}
+    off = RerankWeights(page_type_bonus=0.0, dense=0.0, lexical=0.0, title=0.0)
+    on = RerankWeights(page_type_bonus=0.2, dense=0.0, lexical=0.0, title=0.0)
+    assert rerank(cands, rrf_max=1.0, weights=off, **kw)[0].doc_id == "tx"  # type: ignore[arg-type]
+    assert rerank(cands, rrf_max=1.0, weights=on, **kw)[0].doc_id == "dx"  # type: ignore[arg-type]

@@ -22,6 +22,7 @@ __all__ = [
     "is_hub_page",
     "is_research_news",
     "is_technical_for",
+    "page_type_match",
     "patient_version_url",
     "patient_versions",
     "population_conflict",
@@ -125,14 +126,42 @@ def title_match(query_terms: AbstractSet[str], title_terms: AbstractSet[str]) ->
     return 2 * title_cover * query_cover / (title_cover + query_cover)
 
 
-def population_conflict(query: str, title: str) -> bool:
-    """The title is for children and the question is not (or the reverse for adults)."""
+def population_conflict(query: str, title: str, url: str = "") -> bool:
+    """The page is for children and the question is not (or the reverse for adults).
+
+    The page's population comes from its title and its URL slug: NCI titles some adult
+    summaries without "Adult" ("Acute Myeloid Leukemia Treatment") but keeps it in the slug
+    ("/patient/adult-aml-treatment-pdq").
+    """
     q = set(tokenize(query))
-    t = set(tokenize(title))
+    t = set(tokenize(title)) | _slug_population(url)
     asks_child = bool(q & _CHILD_WORDS)
     if t & _CHILD_WORDS and not asks_child:
         return True
     return bool(t & _ADULT_WORDS) and asks_child and not q & _ADULT_WORDS
+
+
+# What a question asks for -> the word NCI puts in the title or URL slug of a page about just
+# that ("Bladder Cancer Diagnosis", "/types/bladder/diagnosis").
+_ASKED_PAGE_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(tests?|diagnos\w*)\b", re.I), "diagnosis"),
+    (re.compile(r"\b(symptoms?|signs?)\b", re.I), "symptoms"),
+    (re.compile(r"\b(risk factors?|risks? of|causes?)\b", re.I), "causes"),
+    (re.compile(r"\bside effects?\b", re.I), "side-effects"),
+)
+
+
+def page_type_match(query: str, title: str, url: str) -> bool:
+    """The question asks for what the page's type says it holds (tests -> a diagnosis page)."""
+    page = " ".join((title.casefold(), url.rstrip("/").rsplit("/", 1)[-1]))
+    return any(pattern.search(query) and word in page for pattern, word in _ASKED_PAGE_TYPES)
+
+
+def _slug_population(url: str) -> set[str]:
+    """Population words that lead the URL's last path segment ("adult-aml-treatment-pdq")."""
+    slug = url.rstrip("/").rsplit("/", 1)[-1]
+    first = slug.split("-", 1)[0].lower()
+    return {first} & (_CHILD_WORDS | _ADULT_WORDS)
 
 
 def is_hub_page(title: str) -> bool:
@@ -166,16 +195,24 @@ def patient_version_url(url: str) -> str | None:
 
 
 def patient_versions(metas: Iterable[DocMeta]) -> frozenset[str]:
-    """Ids of active health-professional pages whose patient version is also in the KB.
+    """Ids of health-professional pages whose patient version (same path or same title) is in
+    the KB.
 
     Only these pages need the health-professional penalty: it exists to put the patient version
     of the same summary first. A summary whose patient version NCI retired ("Childhood
     Ependymoma Treatment") is the KB's only full summary of its topic and competes unpenalised.
     """
     metas = list(metas)
-    urls = {m.url.rstrip("/") for m in metas if m.audience != "technical" and m.status == "active"}
+    patient = [m for m in metas if m.audience != "technical" and m.status == "active"]
+    urls = {m.url.rstrip("/") for m in patient}
+    # NCI moved some patient summaries out of "/patient/" ("/types/bladder/treatment") under
+    # the same title as the HP summary ("Bladder Cancer Treatment (PDQ®)").
+    titles = {title_core(m.title).casefold() for m in patient}
     return frozenset(
-        m.doc_id for m in metas if m.audience == "technical" and patient_version_url(m.url) in urls
+        m.doc_id
+        for m in metas
+        if m.audience == "technical"
+        and (patient_version_url(m.url) in urls or title_core(m.title).casefold() in titles)
     )
 
 

@@ -9,6 +9,7 @@ score = rrf_weight * rrf / rrf_max         (fused lexical + dense rank, in [0, 1
       - population_penalty  if the page is for children and the question is not (or reverse)
       - research_penalty    for research news pages
       - hub_penalty         for cancer-type landing pages (mostly links)
+      + page_type_bonus     if the page's type is what the question asks ("tests" -> Diagnosis)
 
 Each term is returned as a signal so `--explain` shows why a page ranked where it did.
 """
@@ -23,6 +24,7 @@ from oncoguide.retrieve.priors import (
     is_hub_page,
     is_research_news,
     is_technical_for,
+    page_type_match,
     population_conflict,
     title_match,
 )
@@ -43,6 +45,7 @@ class RerankWeights:
     population_penalty: float = 0.3
     research_penalty: float = 0.2
     hub_penalty: float = 0.2
+    page_type_bonus: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -89,9 +92,11 @@ def rerank(
         title = max(title_match(q, t_terms) for q in term_sets)
         dense = cand.dense_score if cand.dense_score is not None else 0.0
         hp = _hp_penalty(cand, audience, weights)
-        population = weights.population_penalty if population_conflict(query, cand.title) else 0.0
+        conflict = population_conflict(query, cand.title, cand.url)
+        population = weights.population_penalty if conflict else 0.0
         research = weights.research_penalty if is_research_news(cand.url) else 0.0
         hub = weights.hub_penalty if is_hub_page(cand.title) else 0.0
+        page_type = weights.page_type_bonus if page_type_match(query, cand.title, cand.url) else 0.0
         base = cand.rrf / rrf_max if rrf_max > 0 else 0.0
         lexical = cand.lexical_score if cand.lexical_score is not None else 0.0
         score = (
@@ -103,6 +108,7 @@ def rerank(
             - population
             - research
             - hub
+            + page_type
         )
         signals = (
             ("rrf_norm", base),
@@ -113,6 +119,7 @@ def rerank(
             ("population_penalty", -population),
             ("research_penalty", -research),
             ("hub_penalty", -hub),
+            ("page_type", page_type),
         )
         scored.append(Scored(cand.doc_id, score, signals))
     order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, i))
