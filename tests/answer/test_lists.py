@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from oncoguide.answer.compose import compose_answer
-from oncoguide.answer.lists import focus_terms, pick_lists
+from oncoguide.answer.lists import ListQuestion, focus_terms, list_score, pick_lists
 from oncoguide.answer.select import units
 from oncoguide.answer.verify import verify_answer
 from oncoguide.types import Hit, Passage
@@ -114,3 +115,80 @@ def test_a_long_list_is_cut_at_fifteen_items() -> None:
 def test_no_list_for_a_question_without_a_list_type() -> None:
     hit = _hit(MYELOMA, "Myeloma")
     assert pick_lists(units([hit], 3), "Is myeloma common in young people?").units == ()
+
+
+# Our own wording: a risk-factor list whose lead-in says "may cause", a list that only mentions
+# symptoms, a list for children, then the adults' symptom list (the answer) last; one passage each.
+LOW_MOOD = (
+    "Some things raise the chance of low mood. Risk factors that may cause low mood include\n\n"
+    "- pain that is not controlled\n- a past low mood",
+    "People with cancer may feel a lot of pain. Keeping pain and other symptoms under control "
+    "will help to\n\n- ease distress\n- feel calmer",
+    "Symptoms of low mood in children may include\n\n- crying a lot\n- not wanting to play",
+    "Low mood is more than sadness. Other symptoms of low mood include\n\n"
+    "- loss of joy in hobbies\n- changes in sleep\n- feeling worthless",
+)
+
+
+def test_off_type_children_and_mention_only_lists_lose_to_the_symptom_list() -> None:
+    passages = tuple(
+        _passage("Low Mood › Low mood and cancer", t, i) for i, t in enumerate(LOW_MOOD)
+    )
+    hit = replace(_hit("", "x"), passages=passages)
+    items = _items("What are the symptoms of low mood in people with cancer?", hit)
+    assert items == ["loss of joy in hobbies", "changes in sleep", "feeling worthless"]
+    # The children's list when the question is about children.
+    assert _items("What are the symptoms of low mood in children?", hit)[0] == "crying a lot"
+
+
+def test_lists_named_by_their_own_headings_are_quoted_together() -> None:
+    diagnosed = _passage("How is gut upset diagnosed?", "Your doctor may ask questions such as:\n\n"
+                         "- How often do you go?\n- What do you eat?", 0)  # fmt: skip
+    other = _passage("What causes gut upset? › Other causes", "- Stress.\n- Infections.", 1)
+    treat = _passage(
+        "What causes gut upset? › Causes from cancer treatments", "- Chemotherapy.\n- Surgery.", 2
+    )
+    hit = replace(_hit("", "x"), passages=(diagnosed, other, treat))
+    items = _items("What can cause gut upset in people with cancer?", hit)
+    assert items == ["Stress.", "Infections.", "Chemotherapy.", "Surgery."]
+
+
+def test_a_set_question_without_a_type_matches_the_sentence_before_the_lead_in() -> None:
+    text = (
+        "Chemotherapy may be given in many ways. Some common ways include:\n\n"
+        "- by mouth\n- into a vein\n\nWhen used with other treatments, chemotherapy can:\n\n"
+        "- shrink a tumor\n- kill cells left after surgery"
+    )
+    hit = _hit(text, "Chemotherapy › How chemotherapy is given")
+    assert _items("In what ways can chemotherapy be given?", hit) == ["by mouth", "into a vein"]
+    # Another question still needs the lead-in itself to restate it.
+    assert _items("How is chemotherapy given?", hit) == []
+
+
+def test_a_set_question_matches_a_list_by_its_heading() -> None:
+    tell = _passage(
+        "What to tell your doctor at follow-up visits",
+        "Other things you should tell your doctor:\n\n- tiredness\n- problems with sleep",
+        0,
+    )
+    when = _passage(
+        "Your follow-up schedule",
+        "How often you return for follow-up visits is based on:\n\n- your cancer\n- your health",
+        1,
+    )
+    hit = replace(_hit("", "x"), passages=(when, tell))
+    question = "What problems should I mention at follow-up visits after treatment?"
+    assert _items(question, hit) == ["tiredness", "problems with sleep"]
+
+
+def _passage(heading: str, text: str, i: int) -> Passage:
+    return Passage(f"d1#{i}", "d1", heading, text, 1.0)
+
+
+def test_list_scores_rank_off_type_below_one_and_kind_of_subject_above_a_mention() -> None:
+    passages = tuple(_passage("Low Mood › Low mood and cancer", t, 0) for t in LOW_MOOD)
+    q = ListQuestion.of("What are the symptoms of low mood in people with cancer?")
+    assert q is not None
+    lists = [u for p in passages for u in units([replace(_hit("", "x"), passages=(p,))], 3)]
+    risk, mention, _, answer = (list_score(u, q) for u in lists if u.block.kind == "list")
+    assert risk < 1.0 < mention < answer

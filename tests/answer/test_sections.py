@@ -190,3 +190,41 @@ def test_a_time_of_treatment_does_not_make_a_treatment_question(question: str) -
     assert detect_intent(question) is None
     found = detect_intent("What are the treatment options after surgery?")
     assert found is not None and found[0] == "treatments"
+
+
+def test_a_question_of_both_directions_quotes_the_raising_and_the_lowering_sections() -> None:
+    up = "Gut Cancer Prevention › These things increase the risk of gut cancer:"
+    down = "Gut Cancer Prevention › These things decrease the risk of gut cancer:"
+    unclear = "Gut Cancer Prevention › It is not known if these affect the risk of gut cancer:"
+    sections = [
+        (f"{up} › Age", "Gut cancer is more common in older people."),
+        (f"{up} › Smoking", "Smoking is linked to a higher risk of gut cancer."),
+        (f"{up} › Salted food", "Eating a lot of salted food raises the risk of gut cancer."),
+        (f"{down} › Exercise", "Regular exercise lowers the risk of gut cancer."),
+        (f"{down} › Fruit", "Eating fruit every day may lower the risk of gut cancer."),
+        (f"{down} › Polyp removal", "Removing gut polyps lowers the risk of gut cancer."),
+        (f"{unclear} › Coffee", "It is not known if coffee affects the risk of gut cancer."),
+        (f"{unclear} › Tea", "It is not known if tea affects the risk of gut cancer."),
+        (f"{unclear} › Milk", "It is not known if milk affects the risk of gut cancer."),
+    ]
+    all_units = units([_hit(sections)], 3)
+    both = pick_section(all_units, "What raises or lowers the risk of gut cancer?")
+    assert [i.label for i in both if i.label] == [
+        "Age", "Smoking", "Salted food", "Exercise", "Fruit", "Polyp removal",
+    ]  # fmt: skip
+    # One direction asked: one section.
+    up_only = pick_section(all_units, "What raises the risk of gut cancer?")
+    assert [i.label for i in up_only if i.label] == ["Age", "Smoking", "Salted food"]
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("What can cause diarrhea in people with cancer?", "risk_factors"),
+        ("What raises or lowers the risk of gut cancer?", "risk_factors"),
+        ("What symptoms can gut cancer cause?", "symptoms"),
+    ],
+)
+def test_what_can_cause_asks_for_causes(question: str, intent: str) -> None:
+    found = detect_intent(question)
+    assert found is not None and found[0] == intent

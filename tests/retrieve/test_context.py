@@ -213,3 +213,18 @@ def test_section_heads_picks_the_deepest_section_naming_the_question() -> None:
 def test_a_time_of_treatment_is_not_a_treatment_cue() -> None:
     assert question_cues("What foods are easy to digest during cancer treatment?") == ()
     assert question_cues("What are the treatment options for gut cancer?") != ()
+
+
+def test_a_lead_in_without_a_colon_still_names_the_list() -> None:
+    doc = make_document("mood", title="Low Mood")
+    plain = make_chunk(doc, 0, "Low mood is common.", ("Low Mood", "Is it sadness?"))
+    listed = make_chunk(
+        doc,
+        1,
+        "Low mood is more than sadness.\n\nOther symptoms of low mood include\n\n- poor sleep\n"
+        "- feeling worthless",
+        ("Low Mood", "Is it sadness?"),
+    )
+    q = frozenset({"symptom", "low", "mood"})
+    cues = question_cues("What are the symptoms of low mood?")
+    assert chunk_score(listed, q, cues) - chunk_score(plain, q, cues) > 2.0

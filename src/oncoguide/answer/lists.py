@@ -10,19 +10,38 @@ list: all its parts are quoted, with the sentence that introduces them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from oncoguide.answer.select import Unit, detect_intent, section_of
+from oncoguide.answer.sections import LIST_ASK
+from oncoguide.answer.select import TREATMENT_TIME, Unit, detect_intent, intents_of, section_of
 from oncoguide.answer.text import content_terms
 
-__all__ = ["ListChoice", "focus_terms", "list_score", "pick_lists"]
+__all__ = ["ListChoice", "ListQuestion", "focus_terms", "list_score", "pick_lists"]
 
 MAX_LIST_ITEMS = 15
 MAX_LIST_RANK = 0  # only the top page's lists (another page's list answers a neighbouring question)
 LEAD_IN_MATCH = 0.6  # share of the question's words a lead-in needs to answer a question alone
+WIDE_MATCH = 0.5  # ... that a lead-in with its sentence before and its heading needs
 SIBLING_MARGIN = 0.15  # other lists of the page this close to the best one are part of the answer
 SUB_LEAD_IN_WORDS = 8  # "Nipple changes or discharge, such as:" introduces a part of one list
+# A list whose lead-in or heading names only another question type ("Risk factors that may cause
+# depression include" for a symptoms question; "How is X diagnosed?" for a causes question)
+# answers a neighbouring question: its score is scaled below any list of the asked type (>= 1).
+OFF_TYPE_SCALE = 0.25
+# Treatment words often name a list's subject rather than its kind ("Causes from cancer and
+# cancer treatments"): they never make a list off-type.
+_SUBJECT_TYPES = frozenset({"treatments"})
+# Side effects are told as symptoms ("You may have flu-like symptoms, which include:").
+_RELATED = {"side_effects": frozenset({"symptoms"})}
+# A lead-in that names its kind and then its subject ("symptoms of major depression") says what
+# the list is of; "Keeping pain and other symptoms under control" only mentions the kind.
+KIND_OF_SUBJECT = 0.5
+_KIND_OF = r"(?:\W+\w+){0,2}?\W+(?:of|for|in|from|with)(?:\W+\w+){0,2}?\W+"
+# A list for children ("Symptoms of depression in children") answers a question about children.
+CHILD_SCALE = 0.5
+_CHILDREN = re.compile(r"\b(child(ren)?|kids?|teens?|adolescents?|infants?|pediatric)\b", re.I)
 # Question words that say which kind of list is wanted, not what it is about.
 _GENERIC = frozenset(
     content_terms(
@@ -54,21 +73,66 @@ def _innermost(heading: str) -> str:
     return heading.rsplit(" › ", 1)[-1]
 
 
-def list_score(u: Unit, cues: tuple[str, ...], focus: frozenset[str], intro: str = "") -> float:
+@dataclass(frozen=True)
+class ListQuestion:
+    """What a list question asks for: its intent's cue words, its subject (`focus`), every
+    question type it names, and whether it is about children."""
+
+    cues: tuple[str, ...]
+    focus: frozenset[str]
+    intent: str = ""
+    asked: frozenset[str] = frozenset()
+    children: bool = False
+
+    @classmethod
+    def of(cls, question: str) -> ListQuestion | None:
+        """None for a question of no known list type."""
+        intent = detect_intent(question)
+        if intent is None:
+            return None
+        children = bool(_CHILDREN.search(question))
+        return cls(intent[1], focus_terms(question), intent[0], intents_of(question), children)
+
+
+def list_score(u: Unit, q: ListQuestion, intro: str = "") -> float:
     """0 when nothing about the list names the intent; else higher for a lead-in (or the sentence
     before it, or the sentence introducing a list in parts) that names the intent and the
-    question's subject, and for a matching heading."""
+    question's subject, and for a matching heading; lower for a list of another type or for
+    children when the question is not."""
     b = u.block
-    lead = " ".join([*b.context[-1:], intro, b.lead_in or ""]).lower()
+    own = f"{intro} {b.lead_in or ''}".lower()
+    lead = " ".join([*b.context[-1:], own]).lower()
     heading = b.heading.lower()
-    in_lead = any(cue in lead for cue in cues)
-    in_heading = any(cue in _innermost(heading) for cue in cues)
-    if not (in_lead or in_heading or any(cue in heading for cue in cues)):
+    # The lead-in introduces its list; the sentence before it is weaker evidence of its kind.
+    in_lead = 0.5 if _has_cue(own, q.cues) else 0.25 * _has_cue(lead, q.cues)
+    in_heading = _has_cue(_innermost(heading), q.cues)
+    if not (in_lead or in_heading or _has_cue(heading, q.cues)):
         return 0.0
-    s = 1.0 + 0.5 * in_lead + 0.3 * in_heading
-    s += 1.0 * _share(focus, lead) + 0.4 * _share(focus, _innermost(heading))
-    s += 0.2 * _share(focus, " ".join(b.items))
+    s = 1.0 + in_lead + 0.3 * in_heading
+    s += 1.0 * _share(q.focus, lead) + 0.4 * _share(q.focus, _innermost(heading))
+    s += 0.2 * _share(q.focus, " ".join(b.items))
+    s += KIND_OF_SUBJECT * _kind_of_subject((b.lead_in or "").lower(), q)
+    label = f"{b.lead_in or ''} {_innermost(b.heading)}"
+    s *= CHILD_SCALE if _CHILDREN.search(label) and not q.children else 1.0
+    # The lead-in says what its list is of; only a list without a typed lead-in goes by heading.
+    named = intents_of(b.lead_in or "") - _SUBJECT_TYPES
+    named = named or intents_of(_innermost(b.heading)) - _SUBJECT_TYPES
+    asked = q.asked | _RELATED.get(q.intent, frozenset())
+    s *= OFF_TYPE_SCALE if asked and named and not named & asked else 1.0
     return s - 0.02 * u.passage_idx
+
+
+def _has_cue(text: str, cues: tuple[str, ...]) -> bool:
+    return any(cue in text for cue in cues)
+
+
+def _kind_of_subject(lead: str, q: ListQuestion) -> bool:
+    """The lead-in names a cue and then, a few words on, one of the question's subject words."""
+    for cue in q.cues:
+        for m in re.finditer(rf"\b{re.escape(cue)}\w*{_KIND_OF}(\w+(?:\W+\w+){{0,2}})", lead):
+            if q.focus & content_terms(m.group(1)):
+                return True
+    return False
 
 
 def _is_sub_list(u: Unit) -> bool:
@@ -128,12 +192,12 @@ def _within_cap(units: Sequence[Unit], best: Unit) -> list[Unit]:
 def pick_lists(all_units: Sequence[Unit], question: str) -> ListChoice:
     """The KB list(s) that answer a list question: the best list whole (all its parts), plus
     other lists of the top page that fit the question as well, within MAX_LIST_ITEMS items."""
-    intent = detect_intent(question)
-    if intent is None:
-        return _lead_in_match(all_units, content_terms(question))
-    cues, focus = intent[1], focus_terms(question)
+    ask = ListQuestion.of(question)
+    if ask is None:
+        return _lead_in_match(all_units, question)
+    cues = ask.cues
     scored = [
-        (list_score(u, cues, focus, _group_intro(all_units, u)), u)
+        (list_score(u, ask, _group_intro(all_units, u)), u)
         for u in all_units
         if u.block.kind == "list"
         and section_of(u.block) == "answer"
@@ -146,24 +210,34 @@ def pick_lists(all_units: Sequence[Unit], question: str) -> ListChoice:
     group = _group(all_units, best)
     if len(group) > 1:
         return ListChoice(tuple(_within_cap(group, best)), _intro(all_units, group[0]))
-    # Siblings must name the intent in their own lead-in, not just share a heading with it.
+    # Siblings must name the intent in their own lead-in or innermost heading ("Other causes"),
+    # not just share an outer heading with it.
     siblings = [
-        u
-        for s, u in scored
-        if u is best
-        or (s >= top - SIBLING_MARGIN and any(c in (u.block.lead_in or "").lower() for c in cues))
+        u for s, u in scored if u is best or (s >= top - SIBLING_MARGIN and _names(u, cues))
     ]
     return ListChoice(tuple(_within_cap(siblings, best)))
 
 
-def _lead_in_match(all_units: Sequence[Unit], q_terms: frozenset[str]) -> ListChoice:
+def _names(u: Unit, cues: tuple[str, ...]) -> bool:
+    """The list's lead-in (without one, its innermost heading) names the question's kind."""
+    return _has_cue((u.block.lead_in or _innermost(u.block.heading)).lower(), cues)
+
+
+def _lead_in_match(all_units: Sequence[Unit], question: str) -> ListChoice:
     """Without a known intent, the top page's list whose lead-in restates the question
-    ("Chemotherapy may be given in these ways:" for "In what ways can chemotherapy be given?")."""
-    best: tuple[float, Unit] | None = None
+    ("Chemotherapy may be given in these ways:" for "In what ways can chemotherapy be given?").
+    A question that asks for a set of things ("In what ways ...", "What problems ...") may also
+    be restated by the sentence before the lead-in and the list's own heading."""
+    q_terms = content_terms(TREATMENT_TIME.sub(" ", question))
+    wide = bool(LIST_ASK.search(question))
+    best: tuple[float, float, Unit] | None = None
     for u in all_units:
-        if u.hit_rank > MAX_LIST_RANK or u.block.kind != "list" or not u.block.lead_in:
+        b = u.block
+        if u.hit_rank > MAX_LIST_RANK or b.kind != "list" or not b.lead_in:
             continue
-        overlap = _share(q_terms, u.block.lead_in)
-        if overlap >= LEAD_IN_MATCH and (best is None or overlap > best[0]):
-            best = (overlap, u)
-    return ListChoice((best[1],) if best else ())
+        label = " ".join([*b.context[-1:], b.lead_in, _innermost(b.heading)]) if wide else b.lead_in
+        # The items' share only breaks ties between equally fitting lead-ins.
+        key = (_share(q_terms, label), _share(q_terms, " ".join(b.items)))
+        if key[0] >= (WIDE_MATCH if wide else LEAD_IN_MATCH) and (best is None or key > best[:2]):
+            best = (*key, u)
+    return ListChoice((best[2],) if best else ())

@@ -23,7 +23,7 @@ MIN_SUBSECTIONS = 3
 # clear liquid diet?", "What foods ...") is answered by a section named with its words; "What is
 # X?" is answered by prose even on a page whose title is X.
 LIST_ASK = re.compile(
-    r"\bwhat counts as\b|\b(what|which) (foods?|drinks?|things|kinds?|sorts?|ways?)\b|"
+    r"\bwhat counts as\b|\b(what|which) (foods?|drinks?|things|kinds?|sorts?|ways?|problems)\b|"
     r"\bways\b|\bexamples?\b|\bwhat (should|can) (i|we|you) (eat|drink|do)\b",
     re.IGNORECASE,
 )
@@ -62,23 +62,40 @@ def is_label(heading: str) -> bool:
 
 def _section(
     top: Sequence[Unit], cues: tuple[str, ...], q_terms: frozenset[str], question: str = ""
-) -> tuple[str, ...] | None:
-    """The heading of the top page that names the question and has enough labelled subsections:
+) -> tuple[tuple[str, ...], ...]:
+    """The headings of the top page that name the question and have enough labelled subsections:
     one that names no other question type ("Tests to stage X" for a diagnosis question loses to
-    "How is X diagnosed?"), then the deepest."""
+    "How is X diagnosed?"), then the deepest; plus its sibling sections that answer the rest of a
+    question of two kinds ("What raises or lowers the risk?": the risk factors, then the
+    protective factors). None found: ()."""
     paths = {_path(u) for u in top}
     asked = intents_of(question)
-    best: tuple[int, int, int, tuple[str, ...]] | None = None
+    found: dict[tuple[str, ...], tuple[int, int, int]] = {}
     for path in {p[:n] for p in paths for n in range(1, len(p) + 1)}:
         if not _names_section(path[-1], cues, q_terms):
             continue
         below = {
             p for p in paths if len(p) > len(path) and p[: len(path)] == path and is_label(p[-1])
         }
-        key = (-len(intents_of(path[-1]) - asked), len(path), len(below))
-        if len(below) >= MIN_SUBSECTIONS and (best is None or key > best[:3]):
-            best = (*key, path)
-    return best[3] if best else None
+        if len(below) >= MIN_SUBSECTIONS:
+            found[path] = (-len(intents_of(path[-1]) - asked), len(path), len(below))
+    if not found:
+        return ()
+    best = max(found, key=lambda p: found[p])
+    if len(asked) < 2:
+        return (best,)
+    named = intents_of(best[-1])
+    more = [
+        p
+        for p in found
+        if p[:-1] == best[:-1] and intents_of(p[-1]) & asked and not intents_of(p[-1]) <= named
+    ]
+    # Page order: the raising factors, then the lowering ones, as the page tells them.
+    return tuple(sorted((best, *more), key=lambda p: _first_passage(top, p)))
+
+
+def _first_passage(top: Sequence[Unit], path: tuple[str, ...]) -> int:
+    return min(u.passage_idx for u in top if _path(u)[: len(path)] == path)
 
 
 def _quotable(sentence: str, u: Unit) -> bool:
@@ -119,16 +136,22 @@ def _next_list(units_of_passage: Sequence[Unit], para: Unit) -> list[SectionItem
 
 
 def pick_section(all_units: Sequence[Unit], question: str) -> list[SectionItem]:
-    """The intro sentence and subsection items of the top page's section that answers the
+    """The intro sentence and subsection items of the top page's section(s) that answer the
     question (named by its intent's words, or by its own words), or [] when there is none."""
     top = [u for u in all_units if u.hit_rank == 0]
     intent = detect_intent(question)
     q_terms = content_terms(question)
-    path = _section(top, intent[1], q_terms, question) if intent else None
-    if path is None and LIST_ASK.search(question):
-        path = _section(top, (), q_terms)
-    if path is None:
-        return []
+    paths = _section(top, intent[1], q_terms, question) if intent else ()
+    if not paths and LIST_ASK.search(question):
+        paths = _section(top, (), q_terms)
+    out: list[SectionItem] = []
+    for path in paths:
+        out += _section_items(top, path)
+    return out if sum(bool(i.label) for i in out) >= MIN_SUBSECTIONS else []
+
+
+def _section_items(top: Sequence[Unit], path: tuple[str, ...]) -> list[SectionItem]:
+    """One section's intro sentence, then one labelled item per subsection (passage order)."""
     out: list[SectionItem] = []
     seen: set[tuple[str, ...]] = set()
     for idx in dict.fromkeys(u.passage_idx for u in top):
@@ -142,4 +165,4 @@ def pick_section(all_units: Sequence[Unit], question: str) -> list[SectionItem]:
             out[:0] = [SectionItem(i.unit, i.text, list_item=False) for i in intro]
         else:
             out += _first(own, p[-1])
-    return out if sum(bool(i.label) for i in out) >= MIN_SUBSECTIONS else []
+    return out

@@ -67,7 +67,8 @@ _INTENTS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = tuple(
          ("symptom", "sign", "check with your doctor if", "can cause", "may cause")),
         ("risk_factors", r"\brisk factors?\b|\bat (higher |high |increased |greater )?risk\b|"
          r"\bwhat causes\b|\bcauses of\b|\bwho gets\b|"
-         r"\b(raises?|increases?) (the |my |your )?risk\b|\bmakes? .{1,40} worse\b",
+         r"\b(raises?|increases?)( or (lowers?|reduces?|decreases?))? (the |my |your )?risk\b|"
+         r"\bwhat (can|may|might|could) cause\b|\bmakes? .{1,40} worse\b",
          ("risk factor", "risk", "cause")),
         ("prevention", r"\bprevent|\b(lower|reduce|decrease|cut)\w* (my |the |your )?(risk|chance)",
          ("prevent", "lower", "reduce", "decrease", "protect", "avoid")),

@@ -51,7 +51,7 @@ _CUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
 )  # fmt: skip
 # Questions without a type that still ask for a set of things (mirrors answer.sections.LIST_ASK).
 _LIST_ASK = re.compile(
-    r"\bwhat counts as\b|\b(what|which) (foods?|drinks?|things|kinds?|sorts?|ways?)\b|"
+    r"\bwhat counts as\b|\b(what|which) (foods?|drinks?|things|kinds?|sorts?|ways?|problems)\b|"
     r"\bways\b|\bexamples?\b|\bwhat (should|can) (i|we|you) (eat|drink|do)\b",
     re.IGNORECASE,
 )
@@ -81,7 +81,14 @@ def _lines(text: str) -> list[str]:
 
 
 def _lead_ins(text: str) -> list[str]:
-    return [line for line in _lines(text) if line.endswith(":")]
+    """Lines ending in ':', and any non-item line right before a list item ("Other symptoms of
+    depression include", "..., such as": NCI lead-ins often have no colon)."""
+    lines = _lines(text)
+    return [
+        line
+        for line, nxt in zip(lines, [*lines[1:], ""], strict=True)
+        if line.endswith(":") or (not _ITEM.match(line) and bool(_ITEM.match(nxt)))
+    ]
 
 
 def chunk_score(
