@@ -33,9 +33,16 @@ def test_kb_audit_json_has_the_contract_keys() -> None:
     data = json.loads(_run("kb", "audit", str(sample_kb_path()), "--json", "--as-of", "2026-11-26"))
     assert {"documents", "indexed", "excluded", "errors", "counts"} <= set(data)
     assert data["documents"] == data["indexed"] == 12
-    for key in ("placeholder_removed", "relative_links_resolved", "glossary_links",
-                "hp_labelled_patient", "overdue_review", "duplicates",
-                "suspicious_cancer_types", "manifest_mismatches"):
+    for key in (
+        "placeholder_removed",
+        "relative_links_resolved",
+        "glossary_links",
+        "hp_labelled_patient",
+        "overdue_review",
+        "duplicates",
+        "suspicious_cancer_types",
+        "manifest_mismatches",
+    ):
         assert key in data["counts"]
 
 
@@ -48,25 +55,47 @@ def test_kb_validate_exits_1_on_errors(tmp_path: Path) -> None:
 
 def test_ingest_dry_run_then_incremental(tmp_path: Path) -> None:
     db = tmp_path / "x.db"
-    dry = json.loads(_run("ingest", str(sample_kb_path()), "--db", str(db), "--dry-run",
-                          "--json", "--embedder", "none"))
+    dry = json.loads(
+        _run(
+            "ingest",
+            str(sample_kb_path()),
+            "--db",
+            str(db),
+            "--dry-run",
+            "--json",
+            "--embedder",
+            "none",
+        )
+    )
     assert dry["added"] == 12 and dry["dry_run"] is True
-    first = json.loads(_run("ingest", str(sample_kb_path()), "--db", str(db), "--json",
-                            "--embedder", "none"))
+    first = json.loads(
+        _run("ingest", str(sample_kb_path()), "--db", str(db), "--json", "--embedder", "none")
+    )
     assert first["added"] == 12
-    again = json.loads(_run("ingest", str(sample_kb_path()), "--db", str(db), "--json",
-                            "--embedder", "none"))
+    again = json.loads(
+        _run("ingest", str(sample_kb_path()), "--db", str(db), "--json", "--embedder", "none")
+    )
     assert again["added"] == 0 and again["unchanged"] == 12 and again["chunks_written"] == 0
 
 
 def test_search_json_contract(sample_db: Path) -> None:
-    data = json.loads(_run("search", "pins and needles in my feet", "--db", str(sample_db),
-                           "--json", "-k", "3"))
+    data = json.loads(
+        _run("search", "pins and needles in my feet", "--db", str(sample_db), "--json", "-k", "3")
+    )
     assert data["query"] == "pins and needles in my feet"
     assert [r["rank"] for r in data["results"]] == [1, 2, 3]
     first = data["results"][0]
-    assert set(first) == {"rank", "doc_id", "url", "title", "heading", "score", "audience",
-                          "source_type", "snippet"}
+    assert set(first) == {
+        "rank",
+        "doc_id",
+        "url",
+        "title",
+        "heading",
+        "score",
+        "audience",
+        "source_type",
+        "snippet",
+    }
     assert first["url"].endswith("/peripheral-neuropathy")
     assert len({r["doc_id"] for r in data["results"]}) == 3  # one result per document
 
@@ -82,16 +111,27 @@ def test_safety_check_json() -> None:
     assert data["category"] == "emergency"
     assert set(data) == {"category", "rule_id", "span", "actions", "template_id", "message"}
     assert "911" in data["message"]
-    uk = json.loads(_run("safety", "check", "my dad suddenly can't move his arm", "--json",
-                         "--region", "UK"))
+    uk = json.loads(
+        _run("safety", "check", "my dad suddenly can't move his arm", "--json", "--region", "UK")
+    )
     assert "999" in uk["message"]
 
 
 def test_ask_json_contract_and_grounding(sample_db: Path) -> None:
-    data = json.loads(_run("ask", "what helps with mouth sores during chemo", "--db",
-                           str(sample_db), "--json"))
-    assert {"question", "answer", "sentences", "citations", "safety", "abstained",
-            "abstain_reason", "reading_grade", "timings_ms"} <= set(data)
+    data = json.loads(
+        _run("ask", "what helps with mouth sores during chemo", "--db", str(sample_db), "--json")
+    )
+    assert {
+        "question",
+        "answer",
+        "sentences",
+        "citations",
+        "safety",
+        "abstained",
+        "abstain_reason",
+        "reading_grade",
+        "timings_ms",
+    } <= set(data)
     assert data["abstained"] is False
     numbers = {c["n"] for c in data["citations"]}
     assert data["sentences"] and all(s["citation"] in numbers for s in data["sentences"])
@@ -100,17 +140,28 @@ def test_ask_json_contract_and_grounding(sample_db: Path) -> None:
 
 
 def test_ask_emergency_skips_retrieval(sample_db: Path) -> None:
-    data = json.loads(_run("ask", "I have a fever of 39 and I had chemo 5 days ago", "--db",
-                           str(sample_db), "--json"))
+    data = json.loads(
+        _run(
+            "ask",
+            "I have a fever of 39 and I had chemo 5 days ago",
+            "--db",
+            str(sample_db),
+            "--json",
+        )
+    )
     assert data["safety"]["category"] == "emergency"
     assert data["citations"] == [] and "retrieve" not in data["timings_ms"]
 
 
 def test_ask_off_topic_abstains(sample_db: Path) -> None:
-    data = json.loads(_run("ask", "how do I change the oil in my car", "--db", str(sample_db),
-                           "--json"))
-    assert data["abstained"] is True and data["abstain_reason"] in {"OFF_TOPIC", "NO_RESULTS",
-                                                                    "LOW_RELEVANCE"}
+    data = json.loads(
+        _run("ask", "how do I change the oil in my car", "--db", str(sample_db), "--json")
+    )
+    assert data["abstained"] is True and data["abstain_reason"] in {
+        "OFF_TOPIC",
+        "NO_RESULTS",
+        "LOW_RELEVANCE",
+    }
     assert data["citations"] == []
 
 
@@ -128,21 +179,34 @@ def test_errors_are_one_line_and_exit_2(tmp_path: Path, sample_db: Path) -> None
 def test_eval_safety_and_retrieval_commands(tmp_path: Path, sample_db: Path) -> None:
     cases = tmp_path / "cases.jsonl"
     cases.write_text(
-        json.dumps({"id": "a", "text": "what is a biopsy", "expected": "none"}) + "\n"
-        + json.dumps({"id": "b", "text": "I want to kill myself", "expected": "self_harm"}) + "\n",
+        json.dumps({"id": "a", "text": "what is a biopsy", "expected": "none"})
+        + "\n"
+        + json.dumps({"id": "b", "text": "I want to kill myself", "expected": "self_harm"})
+        + "\n",
         encoding="utf-8",
     )
     safety = json.loads(_run("eval", "safety", "--cases", str(cases), "--json"))
     assert safety["cases"] == 2 and safety["accuracy"] == 1.0
     questions = tmp_path / "q.jsonl"
     url = "https://example.org/oncoguide-sample/peripheral-neuropathy"
-    questions.write_text(json.dumps({"id": "q1", "question": "tingling feet after chemotherapy",
-                                     "gold_urls": [url]}) + "\n", encoding="utf-8")
-    report = json.loads(_run("eval", "retrieval", "--questions", str(questions), "--db",
-                             str(sample_db), "--json"))
+    questions.write_text(
+        json.dumps({"id": "q1", "question": "tingling feet after chemotherapy", "gold_urls": [url]})
+        + "\n",
+        encoding="utf-8",
+    )
+    report = json.loads(
+        _run("eval", "retrieval", "--questions", str(questions), "--db", str(sample_db), "--json")
+    )
     assert report["questions"] == 1 and report["recall@5"] == 1.0
-    assert {"recall@1", "recall@10", "mrr@10", "ndcg@10", "latency_ms", "per_qtype",
-            "misses"} <= set(report)
+    assert {
+        "recall@1",
+        "recall@10",
+        "mrr@10",
+        "ndcg@10",
+        "latency_ms",
+        "per_qtype",
+        "misses",
+    } <= set(report)
 
 
 def test_demo_runs_the_quick_start(tmp_path: Path) -> None:

@@ -58,9 +58,44 @@ def test_a_section_in_subsections_becomes_one_labelled_item_per_subsection() -> 
 
 
 def test_no_section_shape_with_too_few_subsections_or_another_question_type() -> None:
-    two = [(h.removeprefix(f"{TITLE} › "), t) for h, t in SECTIONS[1:4]]
-    assert pick_section(units([_hit(two)], 3), "What are the risk factors?") == []
+    one = [(h.removeprefix(f"{TITLE} › "), t) for h, t in SECTIONS[1:3]]
+    assert pick_section(units([_hit(one)], 3), "What are the risk factors?") == []
     assert pick_section(units([_hit()], 3), "What are the stages of gut cancer?") == []
+    # Two subsections are too few under a heading that also names another type ...
+    two = [
+        (h.removeprefix(f"{TITLE} › ").replace("Risk factors", "Risk factors and tests"), t)
+        for h, t in SECTIONS[1:4]
+    ]
+    assert pick_section(units([_hit(two)], 3), "What are the risk factors?") == []
+    # ... and under a heading named only by the question's words.
+    words = [(h.replace(RISK, "Gut meals"), t) for h, t in SECTIONS[1:4]]
+    assert pick_section(units([_hit(words)], 3), "What counts as gut meals?") == []
+
+
+# Our own wording: a diagnosis section in two subsections, then a staging section in three.
+FIND = "Finding Gut Cancer"
+DIAGNOSIS: list[tuple[str, str]] = [
+    (FIND, "Your doctor may do tests to find gut cancer."),
+    (f"{FIND} › How gut cancer is diagnosed", "These tests are used to find gut cancer."),
+    (f"{FIND} › How gut cancer is diagnosed › Gut scope", "A gut scope is a thin lit tube."),
+    (f"{FIND} › How gut cancer is diagnosed › Biopsy", "A biopsy removes a bit of gut tissue."),
+    (f"{FIND} › Tests to stage gut cancer", "These tests show how far the cancer has spread."),
+    (f"{FIND} › Tests to stage gut cancer › Scans", "A scan takes pictures inside the body."),
+    (f"{FIND} › Tests to stage gut cancer › Blood tests", "A blood test checks blood cells."),
+    (f"{FIND} › Tests to stage gut cancer › Lymph nodes", "A node may be removed and checked."),
+]
+
+
+def test_two_subsections_suffice_under_a_heading_naming_only_the_asked_type() -> None:
+    hit = replace(_hit(DIAGNOSIS), title=FIND)
+    items = pick_section(units([hit], 3), "What tests are used to diagnose gut cancer?")
+    # The staging section has more subsections but also names stages: it loses.
+    assert [(i.label, i.text) for i in items if i.label] == [
+        ("Gut scope", "A gut scope is a thin lit tube."),
+        ("Biopsy", "A biopsy removes a bit of gut tissue."),
+    ]
+    staged = pick_section(units([hit], 3), "What tests are used to stage gut cancer?")
+    assert [i.label for i in staged if i.label] == ["Scans", "Blood tests", "Lymph nodes"]
 
 
 def test_without_a_question_type_a_heading_made_of_the_question_words_is_used() -> None:
@@ -228,3 +263,20 @@ def test_a_question_of_both_directions_quotes_the_raising_and_the_lowering_secti
 def test_what_can_cause_asks_for_causes(question: str, intent: str) -> None:
     found = detect_intent(question)
     assert found is not None and found[0] == intent
+
+
+def test_two_subsections_naming_one_item_or_the_whole_page_are_too_few() -> None:
+    title = "Gut Cancer Care"
+    sections = [
+        (title, "Several treatments are used for gut cancer."),
+        (f"{title} › Radiation therapy", "Radiation kills cancer cells."),
+        (f"{title} › Radiation therapy › Outside", "A machine aims rays at the tumor."),
+        (f"{title} › Radiation therapy › Inside", "A seed is placed near the tumor."),
+    ]
+    hit = replace(_hit(sections), title=title)
+    # "Radiation therapy" names a treatment, not the subject (gut cancer).
+    assert pick_section(units([hit], 3), "What are the treatment options for gut cancer?") == []
+    # The page title names the subject, but the whole page is no section of two subsections.
+    page = [(h.replace(title, "Gut Cancer Treatment"), t) for h, t in sections[:2]]
+    page += [("Gut Cancer Treatment › Surgery", "Surgery removes the tumor.")]
+    assert pick_section(units([_hit(page)], 3), "How is gut cancer treated?") == []

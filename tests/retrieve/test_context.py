@@ -11,7 +11,13 @@ import pytest
 from oncoguide.answer.verify import is_contained
 from oncoguide.chat.turn import TurnOptions, run_turn
 from oncoguide.index.sqlite import SqliteStore
-from oncoguide.retrieve.context import chunk_score, expand_context, question_cues, section_heads
+from oncoguide.retrieve.context import (
+    chunk_score,
+    expand_context,
+    kinds_of,
+    question_cues,
+    section_heads,
+)
 from oncoguide.retrieve.hybrid import Retriever
 from oncoguide.safety.policy import SafetyPolicy
 from oncoguide.testing.builders import make_chunk, make_document
@@ -228,3 +234,30 @@ def test_a_lead_in_without_a_colon_still_names_the_list() -> None:
     q = frozenset({"symptom", "low", "mood"})
     cues = question_cues("What are the symptoms of low mood?")
     assert chunk_score(listed, q, cues) - chunk_score(plain, q, cues) > 2.0
+
+
+def test_two_subsections_suffice_under_a_heading_naming_only_the_asked_kind() -> None:
+    doc = make_document("find", title="Finding Gut Cancer")
+    sections: list[tuple[tuple[str, ...], str]] = [
+        (("How gut cancer is diagnosed",), "These tests find gut cancer."),
+        (("How gut cancer is diagnosed", "Gut scope"), "A gut scope is a thin lit tube."),
+        (("How gut cancer is diagnosed", "Biopsy"), "A biopsy removes a bit of tissue."),
+        (("Tests to stage gut cancer",), "These tests show how far it has spread."),
+        (("Tests to stage gut cancer", "Scans"), "A scan takes pictures inside the body."),
+        (("Tests to stage gut cancer", "Blood tests"), "A blood test checks blood cells."),
+        (("Tests to stage gut cancer", "Lymph nodes"), "A node may be removed and checked."),
+    ]
+    chunks = [
+        make_chunk(doc, i, text, ("Finding Gut Cancer", *path))
+        for i, (path, text) in enumerate(sections)
+    ]
+    q = "What tests are used to diagnose gut cancer?"
+    # The staging section has more subsections but also names stages: it loses.
+    words = frozenset({"gut", "cancer", "diagnose", "test"})
+    assert section_heads(chunks, question_cues(q), frozenset(), kinds_of(q), words) == [0, 1, 2]
+    staged = "What tests are used to stage gut cancer?"
+    cues, kinds = question_cues(staged), kinds_of(staged)
+    assert section_heads(chunks, cues, frozenset(), kinds, words) == [3, 4, 5, 6]
+    # Without the asked kinds, or without a subject word in the heading, two are too few.
+    assert section_heads(chunks[:3], question_cues(q)) == []
+    assert section_heads(chunks[:3], question_cues(q), frozenset(), kinds_of(q)) == []

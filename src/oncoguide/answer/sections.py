@@ -19,6 +19,11 @@ from oncoguide.answer.text import content_terms, normalise
 __all__ = ["LIST_ASK", "MIN_SUBSECTIONS", "SectionItem", "is_label", "pick_section"]
 
 MIN_SUBSECTIONS = 3
+# A section below the page title whose heading names every type the question asks and no other,
+# and the question's subject ("How X is diagnosed" for "What tests diagnose X?"), is the page's
+# answer even in two subsections ("Colposcopy", "Biopsy"). "Radiation therapy" names one
+# treatment, not the subject: its two subsections are not the treatments of X.
+MIN_NAMED_SUBSECTIONS = 2
 # Without a question type, only a question that asks for a set of things ("What counts as a
 # clear liquid diet?", "What foods ...") is answered by a section named with its words; "What is
 # X?" is answered by prose even on a page whose title is X.
@@ -60,25 +65,36 @@ def is_label(heading: str) -> bool:
     return not heading.rstrip().endswith("?")
 
 
+def _min_subsections(path: tuple[str, ...], asked: frozenset[str], q_terms: frozenset[str]) -> int:
+    named = intents_of(path[-1])
+    subject = {w for w in content_terms(path[-1]) & q_terms if not intents_of(w)}
+    if len(path) > 1 and named and named == asked and subject:
+        return MIN_NAMED_SUBSECTIONS
+    return MIN_SUBSECTIONS
+
+
 def _section(
     top: Sequence[Unit], cues: tuple[str, ...], q_terms: frozenset[str], question: str = ""
 ) -> tuple[tuple[str, ...], ...]:
     """The headings of the top page that name the question and have enough labelled subsections:
     one that names no other question type ("Tests to stage X" for a diagnosis question loses to
-    "How is X diagnosed?"), then the deepest; plus its sibling sections that answer the rest of a
-    question of two kinds ("What raises or lowers the risk?": the risk factors, then the
-    protective factors). None found: ()."""
+    "How is X diagnosed?"), then the deepest, then the one of most subsections, then the first
+    on the page (a fixed order, whatever the set's); plus its sibling sections that answer the
+    rest of a question of two kinds ("What raises or lowers the risk?": the risk factors, then
+    the protective factors). None found: ()."""
     paths = {_path(u) for u in top}
     asked = intents_of(question)
-    found: dict[tuple[str, ...], tuple[int, int, int]] = {}
+    found: dict[tuple[str, ...], tuple[int, int, int, int]] = {}
     for path in {p[:n] for p in paths for n in range(1, len(p) + 1)}:
         if not _names_section(path[-1], cues, q_terms):
             continue
         below = {
             p for p in paths if len(p) > len(path) and p[: len(path)] == path and is_label(p[-1])
         }
-        if len(below) >= MIN_SUBSECTIONS:
-            found[path] = (-len(intents_of(path[-1]) - asked), len(path), len(below))
+        if len(below) >= _min_subsections(path, asked, q_terms):
+            off_type = len(intents_of(path[-1]) - asked)
+            first = _first_passage(top, path)
+            found[path] = (-off_type, len(path), len(below), -first)
     if not found:
         return ()
     best = max(found, key=lambda p: found[p])
@@ -141,13 +157,16 @@ def pick_section(all_units: Sequence[Unit], question: str) -> list[SectionItem]:
     top = [u for u in all_units if u.hit_rank == 0]
     intent = detect_intent(question)
     q_terms = content_terms(question)
+    asked = question if intent else ""  # the question types a section may name (none: words)
     paths = _section(top, intent[1], q_terms, question) if intent else ()
     if not paths and LIST_ASK.search(question):
-        paths = _section(top, (), q_terms)
+        asked, paths = "", _section(top, (), q_terms)
     out: list[SectionItem] = []
     for path in paths:
         out += _section_items(top, path)
-    return out if sum(bool(i.label) for i in out) >= MIN_SUBSECTIONS else []
+    types = intents_of(asked)
+    need = min((_min_subsections(p, types, q_terms) for p in paths), default=MIN_SUBSECTIONS)
+    return out if sum(bool(i.label) for i in out) >= need else []
 
 
 def _section_items(top: Sequence[Unit], path: tuple[str, ...]) -> list[SectionItem]:

@@ -90,9 +90,7 @@ class Store(Protocol):
         """Cache vectors by chunk content hash."""
         ...
 
-    def load_embeddings(
-        self, model: str
-    ) -> tuple[list[str], npt.NDArray[np.float32]]:
+    def load_embeddings(self, model: str) -> tuple[list[str], npt.NDArray[np.float32]]:
         """(chunk_ids, matrix) for every stored chunk that has a vector for `model`."""
         ...
 

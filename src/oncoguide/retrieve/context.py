@@ -17,7 +17,7 @@ from oncoguide.index.fts import query_terms
 from oncoguide.index.store import Store
 from oncoguide.types import Chunk, Hit, Passage
 
-__all__ = ["chunk_score", "expand_context", "question_cues", "section_heads"]
+__all__ = ["chunk_score", "expand_context", "kinds_of", "question_cues", "section_heads"]
 
 # The chunks added beside the retriever's own; the rest of the page is left out of the answer.
 MAX_NEW_SEEDS = 3
@@ -28,6 +28,10 @@ CUE_MATCH = 2.0
 # when it has at least this many; each subsection's first chunk is added, up to MAX_SUBSECTIONS.
 MIN_SUBSECTIONS = 3
 MAX_SUBSECTIONS = 15
+# ... or two, when (below the page title) its heading names the question's kinds and no other,
+# and a subject word ("How X is diagnosed" for "What tests diagnose X?"; mirrors
+# answer.sections.MIN_NAMED_SUBSECTIONS).
+MIN_NAMED_SUBSECTIONS = 2
 FOCUS_MATCH = 1.5
 
 # Question-type words -> the words a section heading (or a list lead-in) uses for that content.
@@ -69,6 +73,13 @@ def question_cues(question: str) -> tuple[re.Pattern[str], ...]:
     """Heading patterns for the kinds of content the question asks for (none: plain overlap)."""
     question = _TREATMENT_TIME.sub(" ", question)
     return tuple(heading for trigger, heading in _CUES if trigger.search(question))
+
+
+def kinds_of(text: str) -> frozenset[int]:
+    """The kinds of content a text names, by their question words ("Tests to stage X": tests and
+    stages), as positions in the cue table."""
+    text = _TREATMENT_TIME.sub(" ", text)
+    return frozenset(k for k, (trigger, _) in enumerate(_CUES) if trigger.search(text))
 
 
 def _terms(text: str) -> frozenset[str]:
@@ -167,32 +178,52 @@ def _names(heading: str, cues: Sequence[re.Pattern[str]], q_terms: frozenset[str
 
 
 def section_heads(
-    chunks: Sequence[Chunk], cues: Sequence[re.Pattern[str]], q_terms: frozenset[str] = frozenset()
+    chunks: Sequence[Chunk],
+    cues: Sequence[re.Pattern[str]],
+    q_terms: frozenset[str] = frozenset(),
+    asked: frozenset[int] = frozenset(),
+    words: frozenset[str] = frozenset(),
 ) -> list[int]:
     """Positions of the first chunk of a section whose own heading names the question's kind of
     content (else, is made of the question's words), and of the first chunk of each of its
-    subsections (document order). The deepest such section with MIN_SUBSECTIONS subsections
-    wins; none: []."""
-    heads = _section_heads(chunks, cues, q_terms) if cues else []
-    return heads if heads or not q_terms else _section_heads(chunks, (), q_terms)
+    subsections (document order). Among such sections with MIN_SUBSECTIONS subsections (or
+    MIN_NAMED_SUBSECTIONS when the heading names exactly the `asked` kinds, see `kinds_of`, and
+    one of the question's other `words`), one naming
+    no other kind wins, then the deepest, then the one of most subsections, then the first on
+    the page; none: []."""
+    heads = _section_heads(chunks, cues, q_terms, (asked, words)) if cues else []
+    none: tuple[frozenset[int], frozenset[str]] = (frozenset(), frozenset())
+    return heads if heads or not q_terms else _section_heads(chunks, (), q_terms, none)
+
+
+def _least(path: tuple[str, ...], asked: frozenset[int], words: frozenset[str]) -> int:
+    named = kinds_of(path[-1])
+    subject = {w for w in _terms(path[-1]) & words if not kinds_of(w)}
+    if len(path) > 1 and named and named == asked and subject:
+        return MIN_NAMED_SUBSECTIONS
+    return MIN_SUBSECTIONS
 
 
 def _section_heads(
-    chunks: Sequence[Chunk], cues: Sequence[re.Pattern[str]], q_terms: frozenset[str]
+    chunks: Sequence[Chunk],
+    cues: Sequence[re.Pattern[str]],
+    q_terms: frozenset[str],
+    ask: tuple[frozenset[int], frozenset[str]],
 ) -> list[int]:
     firsts: dict[tuple[str, ...], int] = {}
     for i, c in enumerate(chunks):
         firsts.setdefault(c.heading_path, i)
-    best: tuple[int, int, tuple[str, ...]] | None = None
+    found: dict[tuple[str, ...], tuple[int, int, int, int]] = {}
     for path in {p[:n] for p in firsts for n in range(1, len(p) + 1)}:
         if not _names(path[-1], cues, q_terms):
             continue
         below = [p for p in firsts if len(p) > len(path) and p[: len(path)] == path]
-        if len(below) >= MIN_SUBSECTIONS and (best is None or (len(path), len(below)) > best[:2]):
-            best = (len(path), len(below), path)
-    if best is None:
+        if len(below) >= _least(path, *ask):
+            first = min(i for p, i in firsts.items() if p[: len(path)] == path)
+            found[path] = (-len(kinds_of(path[-1]) - ask[0]), len(path), len(below), -first)
+    if not found:
         return []
-    path = best[2]
+    path = max(found, key=lambda p: found[p])
     own = [firsts[path]] if path in firsts else []
     subs = sorted(firsts[p] for p in firsts if len(p) > len(path) and p[: len(path)] == path)
     return own + subs[:MAX_SUBSECTIONS]
@@ -223,7 +254,8 @@ def _expand_hit(store: Store, question: str, hit: Hit, max_passages: int, rank: 
     # Only a question that asks for a set of things falls back to a section named by its words
     # ("What is X?" gets no section on X's page), as the composer does.
     named_by = q_terms if _LIST_ASK.search(question) else frozenset()
-    heads = section_heads(chunks, cues, named_by) if rank == 0 else []
+    asked = kinds_of(question)
+    heads = section_heads(chunks, cues, named_by, asked, q_terms) if rank == 0 else []
     picked = _with_neighbours(chunks, set(original) | set(seeds[:MAX_NEW_SEEDS]))
     runs = _runs(chunks, picked | set(heads))
     # The retriever's passages keep their order (the composer favours the first); new runs follow
