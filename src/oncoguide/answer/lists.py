@@ -14,9 +14,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from oncoguide.answer.sections import LIST_ASK
-from oncoguide.answer.select import TREATMENT_TIME, Unit, detect_intent, intents_of, section_of
+from oncoguide.answer.select import Unit, detect_intent, intents_of, section_of
 from oncoguide.answer.text import content_terms
+from oncoguide.questions import LIST_ASK, TREATMENT_TIME
 
 __all__ = ["ListChoice", "ListQuestion", "focus_terms", "list_score", "pick_lists"]
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from oncoguide.answer.select import Unit, detect_intent, intents_of, item_text
 from oncoguide.answer.sentences import is_dangling
 from oncoguide.answer.text import content_terms, normalise
+from oncoguide.questions import LIST_ASK
 
-__all__ = ["LIST_ASK", "MIN_SUBSECTIONS", "SectionItem", "is_label", "pick_section"]
+__all__ = ["MIN_SUBSECTIONS", "SectionItem", "is_label", "pick_section"]
 
 MIN_SUBSECTIONS = 3
 # A section below the page title whose heading names every type the question asks and no other,
@@ -27,11 +28,6 @@ MIN_NAMED_SUBSECTIONS = 2
 # Without a question type, only a question that asks for a set of things ("What counts as a
 # clear liquid diet?", "What foods ...") is answered by a section named with its words; "What is
 # X?" is answered by prose even on a page whose title is X.
-LIST_ASK = re.compile(
-    r"\bwhat counts as\b|\b(what|which) (foods?|drinks?|things|kinds?|sorts?|ways?|problems)\b|"
-    r"\bways\b|\bexamples?\b|\bwhat (should|can) (i|we|you) (eat|drink|do)\b",
-    re.IGNORECASE,
-)
 MAX_SUB_ITEMS = 8  # items of a subsection's own list quoted under its label
 
 

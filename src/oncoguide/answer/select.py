@@ -21,6 +21,7 @@ from oncoguide.answer.sentences import (
     split_sentences,
 )
 from oncoguide.answer.text import content_terms
+from oncoguide.questions import TREATMENT_TIME
 from oncoguide.types import Hit, Passage
 
 __all__ = [
@@ -209,11 +210,6 @@ def _follows(c: Candidate, prev: Candidate) -> bool:
 
 # "during cancer treatment", "after treatment": when the question is asked, not what it asks for
 # ("What foods are easy to digest during cancer treatment?" is not a treatment question).
-TREATMENT_TIME = re.compile(
-    r"\b(during|after|before|while|since|throughout) (\w+ ){0,2}?"
-    r"(treatments?|therap(y|ies)|chemo\w*|radiation)\b",
-    re.IGNORECASE,
-)
 
 
 def detect_intent(question: str) -> tuple[str, tuple[str, ...]] | None:

@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from oncoguide.index.fts import query_terms
 from oncoguide.index.store import Store
+from oncoguide.questions import LIST_ASK, TREATMENT_TIME
 from oncoguide.types import Chunk, Hit, Passage
 
 __all__ = ["chunk_score", "expand_context", "kinds_of", "question_cues", "section_heads"]
@@ -53,32 +54,19 @@ _CUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
         (r"\btypes?\b|\bkinds?\b", r"\btypes?\b|\bkinds?\b"),
     )
 )  # fmt: skip
-# Questions without a type that still ask for a set of things (mirrors answer.sections.LIST_ASK).
-_LIST_ASK = re.compile(
-    r"\bwhat counts as\b|\b(what|which) (foods?|drinks?|things|kinds?|sorts?|ways?|problems)\b|"
-    r"\bways\b|\bexamples?\b|\bwhat (should|can) (i|we|you) (eat|drink|do)\b",
-    re.IGNORECASE,
-)
-# "during cancer treatment": when the question is asked, not its kind of content (mirrors
-# answer.select.TREATMENT_TIME).
-_TREATMENT_TIME = re.compile(
-    r"\b(during|after|before|while|since|throughout) (\w+ ){0,2}?"
-    r"(treatments?|therap(y|ies)|chemo\w*|radiation)\b",
-    re.IGNORECASE,
-)
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+")
 
 
 def question_cues(question: str) -> tuple[re.Pattern[str], ...]:
     """Heading patterns for the kinds of content the question asks for (none: plain overlap)."""
-    question = _TREATMENT_TIME.sub(" ", question)
+    question = TREATMENT_TIME.sub(" ", question)
     return tuple(heading for trigger, heading in _CUES if trigger.search(question))
 
 
 def kinds_of(text: str) -> frozenset[int]:
     """The kinds of content a text names, by their question words ("Tests to stage X": tests and
     stages), as positions in the cue table."""
-    text = _TREATMENT_TIME.sub(" ", text)
+    text = TREATMENT_TIME.sub(" ", text)
     return frozenset(k for k, (trigger, _) in enumerate(_CUES) if trigger.search(text))
 
 
@@ -253,7 +241,7 @@ def _expand_hit(store: Store, question: str, hit: Hit, max_passages: int, rank: 
     # A section told in subsections: its heads come whole, beside (not instead of) the seeds.
     # Only a question that asks for a set of things falls back to a section named by its words
     # ("What is X?" gets no section on X's page), as the composer does.
-    named_by = q_terms if _LIST_ASK.search(question) else frozenset()
+    named_by = q_terms if LIST_ASK.search(question) else frozenset()
     asked = kinds_of(question)
     heads = section_heads(chunks, cues, named_by, asked, q_terms) if rank == 0 else []
     picked = _with_neighbours(chunks, set(original) | set(seeds[:MAX_NEW_SEEDS]))
