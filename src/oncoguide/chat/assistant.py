@@ -42,6 +42,7 @@ class Assistant:
         return Turner(self.policy, self.retriever, options, partial(expand_context, self.store))
 
     def close(self) -> None:
+        self.retriever.close()  # stops its query-embedding worker before the store goes
         self.store.close()
 
     def __enter__(self) -> Assistant:
