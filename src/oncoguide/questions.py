@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LIST_ASK", "TREATMENT_TIME"]
+__all__ = ["DEFINITION", "LIST_ASK", "TREATMENT_TIME"]
 
 # Questions without a list type that still ask for a set of things.
 LIST_ASK = re.compile(
@@ -23,3 +23,6 @@ TREATMENT_TIME = re.compile(
     r"(treatments?|therap(y|ies)|chemo\w*|radiation)\b",
     re.IGNORECASE,
 )
+
+# "What is X?" is answered by a definition, never by a list or chunk that merely names X.
+DEFINITION = re.compile(r"^\s*(what|who)('s| is| are| was)\b", re.IGNORECASE)

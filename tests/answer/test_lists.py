@@ -192,3 +192,31 @@ def test_list_scores_rank_off_type_below_one_and_kind_of_subject_above_a_mention
     lists = [u for p in passages for u in units([replace(_hit("", "x"), passages=(p,))], 3)]
     risk, mention, _, answer = (list_score(u, q) for u in lists if u.block.kind == "list")
     assert risk < 1.0 < mention < answer
+
+
+NERVES = """People with nerve problems should take care to avoid falls.
+
+Damage to the nerves that sense touch can cause:
+
+- a pins-and-needles feeling in your feet and hands
+- trouble feeling heat or cold"""
+
+
+def test_a_question_in_the_readers_words_gets_the_list_whose_item_says_it() -> None:
+    hit = _hit(NERVES, "Nerve problems")
+    answer = compose_answer(
+        "pins and needles in my feet after chemo", [hit], as_of=date(2026, 1, 1)
+    )
+    texts = [s.text for s in answer.sentences]
+    assert "Damage to the nerves that sense touch can cause:" in texts
+    assert any("pins-and-needles" in t for t in texts) and any("heat or cold" in t for t in texts)
+    assert verify_answer(answer, [hit]).sentences == answer.sentences
+
+
+def test_a_definition_question_is_not_answered_by_a_list_that_names_it() -> None:
+    answer = compose_answer(
+        "what is a pins-and-needles feeling",
+        [_hit(NERVES, "Nerve problems")],
+        as_of=date(2026, 1, 1),
+    )
+    assert not any(s.list_item for s in answer.sentences)

@@ -261,3 +261,14 @@ def test_two_subsections_suffice_under_a_heading_naming_only_the_asked_kind() ->
     # Without the asked kinds, or without a subject word in the heading, two are too few.
     assert section_heads(chunks[:3], question_cues(q)) == []
     assert section_heads(chunks[:3], question_cues(q), frozenset(), kinds_of(q)) == []
+
+
+def test_an_untyped_question_in_the_readers_words_gets_the_chunk_that_says_it(
+    store: SqliteStore,
+) -> None:
+    chunks = _chunks()
+    described = expand_context(store, "bones that snap easily in my back", [_hit([0])])
+    assert any(p.text.startswith(chunks[1].text[:40]) for p in described[0].passages)
+    # "What is X?" keeps the retriever's passages: no chunk is added for its words.
+    defined = expand_context(store, "what is bones that snap easily in my back", [_hit([0])])
+    assert [p.chunk_id for p in defined[0].passages] == [chunks[0].chunk_id]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from oncoguide.answer.select import Unit, detect_intent, intents_of, section_of
 from oncoguide.answer.text import content_terms
-from oncoguide.questions import LIST_ASK, TREATMENT_TIME
+from oncoguide.questions import DEFINITION, LIST_ASK, TREATMENT_TIME
 
 __all__ = ["ListChoice", "ListQuestion", "focus_terms", "list_score", "pick_lists"]
 
@@ -24,6 +24,7 @@ MAX_LIST_ITEMS = 15
 MAX_LIST_RANK = 0  # only the top page's lists (another page's list answers a neighbouring question)
 LEAD_IN_MATCH = 0.6  # share of the question's words a lead-in needs to answer a question alone
 WIDE_MATCH = 0.5  # ... that a lead-in with its sentence before and its heading needs
+ITEM_MATCH = 0.6  # ... that one list item needs when the question describes a sign in its own words
 SIBLING_MARGIN = 0.15  # other lists of the page this close to the best one are part of the answer
 SUB_LEAD_IN_WORDS = 8  # "Nipple changes or discharge, such as:" introduces a part of one list
 # A list whose lead-in or heading names only another question type ("Risk factors that may cause
@@ -240,4 +241,22 @@ def _lead_in_match(all_units: Sequence[Unit], question: str) -> ListChoice:
         key = (_share(q_terms, label), _share(q_terms, " ".join(b.items)))
         if key[0] >= (WIDE_MATCH if wide else LEAD_IN_MATCH) and (best is None or key > best[:2]):
             best = (*key, u)
+    if best is None and not DEFINITION.match(question):
+        return _item_match(all_units, q_terms)
     return ListChoice((best[2],) if best else ())
+
+
+def _item_match(all_units: Sequence[Unit], q_terms: frozenset[str]) -> ListChoice:
+    """A question that describes what the reader notices ("pins and needles in my feet") is
+    answered by the top page's list whose own item says it, quoted whole with its lead-in."""
+    best: tuple[float, Unit] | None = None
+    for u in all_units:
+        b = u.block
+        if u.hit_rank > MAX_LIST_RANK or b.kind != "list" or not b.lead_in:
+            continue
+        for item in b.items:
+            said = q_terms & content_terms(item)
+            share = len(said) / len(q_terms) if q_terms else 0.0
+            if len(said) >= 2 and share >= ITEM_MATCH and (best is None or share > best[0]):
+                best = (share, u)
+    return ListChoice((best[1],) if best else ())

@@ -98,9 +98,15 @@ def stem(word: str) -> str:
 
 
 def content_terms(text: str) -> frozenset[str]:
-    """Stemmed content words of a text (stopwords and one-letter tokens dropped)."""
+    """Stemmed content words of a text (stopwords and one-letter tokens dropped).
+
+    A hyphenated word counts whole and by its parts, so "pins-and-needles" in the KB meets
+    "pins and needles" in a question."""
     return frozenset(
-        stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())
+        stem(t)
+        for w in words(text)
+        for t in ((w, *w.split("-")) if "-" in w else (w,))
+        if t not in STOPWORDS and (len(t) > 1 or t.isdigit())
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from oncoguide.index.fts import query_terms
 from oncoguide.index.store import Store
-from oncoguide.questions import LIST_ASK, TREATMENT_TIME
+from oncoguide.questions import DEFINITION, LIST_ASK, TREATMENT_TIME
 from oncoguide.types import Chunk, Hit, Passage
 
 __all__ = ["chunk_score", "expand_context", "kinds_of", "question_cues", "section_heads"]
@@ -23,6 +23,8 @@ __all__ = ["chunk_score", "expand_context", "kinds_of", "question_cues", "sectio
 # The chunks added beside the retriever's own; the rest of the page is left out of the answer.
 MAX_NEW_SEEDS = 3
 MIN_SHARE_OF_BEST = 0.6
+DESCRIBED_SHARE = 0.75  # share of an untyped question's words one chunk must say to be added
+DESCRIBED_MIN_TERMS = 3  # fewer words name a topic ("multiple myeloma"), they describe nothing
 MAX_RUN = 5  # chunks joined into one passage at most (a long list, never a whole PDQ summary)
 CUE_MATCH = 2.0
 # A section answers a list question as its subsections ("Risk factors" > "Diet", "Tobacco use")
@@ -73,6 +75,10 @@ def kinds_of(text: str) -> frozenset[int]:
 def _terms(text: str) -> frozenset[str]:
     # Plurals meet their singular ("symptoms" / "symptom"); nothing heavier is needed here.
     return frozenset(t[:-1] if len(t) > 3 and t.endswith("s") else t for t in query_terms(text))
+
+
+def _share(q_terms: frozenset[str], chunk: Chunk) -> float:
+    return len(q_terms & _terms(chunk.text)) / len(q_terms) if q_terms else 0.0
 
 
 def _lines(text: str) -> list[str]:
@@ -237,7 +243,12 @@ def _expand_hit(store: Store, question: str, hit: Hit, max_passages: int, rank: 
     # Without a question type ("What is X?") only lists cut at a chunk seam are completed: the
     # retriever's passages already answer it, and extra chunks would only lengthen the answer.
     seeds = [i for i in ranked if i not in original and scores[i] >= MIN_SHARE_OF_BEST * best]
-    seeds = seeds if cues else []
+    if not cues:
+        # A question that describes something in its own words ("pins and needles in my feet")
+        # gets the one chunk that says most of it; "What is X?" keeps the retriever's passages.
+        said = [i for i in seeds if _share(q_terms, chunks[i]) >= DESCRIBED_SHARE]
+        described = len(q_terms) >= DESCRIBED_MIN_TERMS and not DEFINITION.match(question)
+        seeds = said[:1] if described else []
     # A section told in subsections: its heads come whole, beside (not instead of) the seeds.
     # Only a question that asks for a set of things falls back to a section named by its words
     # ("What is X?" gets no section on X's page), as the composer does.
