@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from oncoguide.cli import app
+from oncoguide.kb.load import AUDIT_COUNT_KEYS
 from oncoguide.kb.sample import sample_kb_path
 
 pytestmark = pytest.mark.unit
@@ -33,16 +34,7 @@ def test_kb_audit_json_has_the_contract_keys() -> None:
     data = json.loads(_run("kb", "audit", str(sample_kb_path()), "--json", "--as-of", "2026-11-26"))
     assert {"documents", "indexed", "excluded", "errors", "counts"} <= set(data)
     assert data["documents"] == data["indexed"] == 12
-    for key in (
-        "placeholder_removed",
-        "relative_links_resolved",
-        "glossary_links",
-        "hp_labelled_patient",
-        "overdue_review",
-        "duplicates",
-        "suspicious_cancer_types",
-        "manifest_mismatches",
-    ):
+    for key in AUDIT_COUNT_KEYS:
         assert key in data["counts"]
 
 

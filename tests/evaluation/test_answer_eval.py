@@ -9,7 +9,8 @@ import pytest
 
 from oncoguide.answer.compose import abstain, compose_answer
 from oncoguide.errors import EvaluationError
-from oncoguide.evaluation.answer_eval import evaluate_answers, normalise_url
+from oncoguide.evaluation.answer_eval import evaluate_answers
+from oncoguide.evaluation.metrics import normalize_url as normalise_url
 from oncoguide.types import Hit, Passage, SafetyDecision, TurnResult
 
 pytestmark = pytest.mark.unit

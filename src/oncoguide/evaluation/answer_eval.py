@@ -7,7 +7,6 @@ the answer stage's own verifier, from the passages each TurnResult carries.
 
 from __future__ import annotations
 
-import re
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -17,16 +16,10 @@ from typing import Any
 from oncoguide.answer.text import normalise
 from oncoguide.answer.verify import SUPPORT_THRESHOLD, support_score
 from oncoguide.evaluation.jsonl import read_jsonl
+from oncoguide.evaluation.metrics import normalize_url, percentile
 from oncoguide.types import TurnResult
 
-__all__ = ["evaluate_answers", "load_rows", "normalise_url"]
-
-
-def normalise_url(url: str) -> str:
-    """Lowercase, no scheme, no www., no #fragment or ?query, no trailing slash."""
-    u = re.sub(r"^[a-z]+://", "", url.strip().lower())
-    u = u.removeprefix("www.")
-    return re.split(r"[?#]", u, maxsplit=1)[0].rstrip("/")
+__all__ = ["evaluate_answers", "load_rows"]
 
 
 def load_rows(path: Path) -> list[dict[str, Any]]:
@@ -60,11 +53,8 @@ def _rate(num: int, den: int) -> float | None:
     return round(num / den, 4) if den else None
 
 
-def _percentile(values: Sequence[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+def _percentile(values: Sequence[float], pct: float) -> float | None:
+    return round(percentile(values, pct), 2) if values else None
 
 
 def evaluate_answers(run: Callable[[str], TurnResult], rows_path: Path) -> dict[str, Any]:
@@ -103,9 +93,9 @@ def evaluate_answers(run: Callable[[str], TurnResult], rows_path: Path) -> dict[
             x.doc_id == result.hits[0].doc_id for x in answer.citations
         )
         if row.get("gold_urls"):
-            gold = {normalise_url(u) for u in row["gold_urls"]}
+            gold = {normalize_url(u) for u in row["gold_urls"]}
             c["gold_n"] += 1
-            c["gold"] += any(normalise_url(x.url) in gold for x in answer.citations)
+            c["gold"] += any(normalize_url(x.url) in gold for x in answer.citations)
     return {
         "questions": len(rows),
         "answered": c["answered"],
@@ -118,5 +108,5 @@ def evaluate_answers(run: Callable[[str], TurnResult], rows_path: Path) -> dict[
         "reading_grade_median": round(statistics.median(grades), 1) if grades else None,
         "cited_unretrieved": c["unretrieved"],
         "cited_top_hit_rate": _rate(c["top_hit"], c["answered"]),
-        "latency_ms": {"p50": _percentile(latencies, 0.5), "p95": _percentile(latencies, 0.95)},
+        "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
     }

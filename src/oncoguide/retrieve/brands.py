@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 
 from oncoguide.index.store import Store
+from oncoguide.retrieve.meta import read_meta_json
 from oncoguide.types import Chunk, Document
 
 __all__ = ["BRAND_MAP_META_KEY", "load_brand_map", "mine_brand_names", "refresh_brand_map"]
@@ -96,13 +97,7 @@ def refresh_brand_map(store: Store) -> int:
 
 def load_brand_map(store: Store) -> dict[str, str] | None:
     """The persisted map, or None when ingest has not stored one (or it is unreadable)."""
-    raw = store.get_meta(BRAND_MAP_META_KEY)
-    if raw is None:
-        return None
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(data, dict):
+    data = read_meta_json(store, BRAND_MAP_META_KEY)
+    if data is None:
         return None
     return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}

@@ -18,6 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from oncoguide.index.store import Store
+from oncoguide.retrieve.meta import read_meta_json
 
 __all__ = [
     "TERM_VOCAB_META_KEY",
@@ -136,14 +137,8 @@ def refresh_term_vocabulary(store: Store) -> TermVocabulary:
 
 def load_term_vocabulary(store: Store) -> TermVocabulary | None:
     """The persisted vocabulary if it matches the stored documents, else None (stale/missing)."""
-    raw = store.get_meta(TERM_VOCAB_META_KEY)
-    if raw is None:
-        return None
-    try:
-        payload = json.loads(raw)
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(payload, dict) or payload.get("fingerprint") != _fingerprint(store):
+    payload = read_meta_json(store, TERM_VOCAB_META_KEY)
+    if payload is None or payload.get("fingerprint") != _fingerprint(store):
         return None
     counts = payload.get("counts")
     if not isinstance(counts, dict):
