@@ -1,31 +1,42 @@
 """The `oncoguide` command line: a thin shell over the library.
 
 Each command parses its options, calls one library function and prints the result (text, or
-`--json`). Library errors (`OncoguideError`) become a one-line message and exit code 2; `kb
-validate` exits 1 when the KB has errors.
+`--json`). Errors become a one-line message and an exit code in one place, the root group
+(`oncoguide.console.errors.OncoguideGroup`: 2 for errors, 130 for Ctrl-C); `kb validate` exits 1
+when the KB has errors. Option checks, progress and printing live in `oncoguide.console`.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from oncoguide.config import Settings, load_settings
-from oncoguide.errors import OncoguideError
+from oncoguide.config import Settings
+from oncoguide.console.errors import OncoguideGroup
+from oncoguide.console.options import check_filters
+from oncoguide.console.progress import progress_reporter
+from oncoguide.console.settings import cli_settings, settings_report
+from oncoguide.console.views import (
+    demo_next_commands,
+    print_explain_table,
+    print_kb_problems,
+    print_next_steps,
+    print_settings,
+    weak_results_note,
+)
 
 __all__ = [
     "app",
     "ask_cmd",
+    "config_show",
     "demo",
     "eval_answers",
     "eval_retrieval",
@@ -42,6 +53,7 @@ app = typer.Typer(
     help="oncoguide: cancer information answered only from a vetted knowledge base.",
     no_args_is_help=True,
     add_completion=False,
+    cls=OncoguideGroup,
 )
 kb_app = typer.Typer(help="Validate and audit a knowledge-base folder.", no_args_is_help=True)
 safety_app = typer.Typer(help="Run the safety policy on a message.", no_args_is_help=True)
@@ -51,28 +63,62 @@ eval_app = typer.Typer(
 app.add_typer(kb_app, name="kb")
 app.add_typer(safety_app, name="safety")
 app.add_typer(eval_app, name="eval")
+config_app = typer.Typer(help="Show the effective settings.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
 
 out = Console()
 err = Console(stderr=True)
 T = TypeVar("T")
 
+_DEFAULTS = Settings.model_fields
 DbOpt = Annotated[
-    Path | None, typer.Option("--db", help="SQLite database file (env ONCOGUIDE_DB).")
+    Path | None,
+    typer.Option(
+        "--db",
+        help="SQLite database file (env ONCOGUIDE_DB).",
+        show_default=str(_DEFAULTS["db"].default),
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 RegionOpt = Annotated[
-    str | None, typer.Option("--region", help="Region for emergency numbers (US, UK, IN...).")
+    str | None,
+    typer.Option(
+        "--region",
+        help="Region for emergency numbers (US, UK, IN...; env ONCOGUIDE_REGION).",
+        show_default=str(_DEFAULTS["region"].default),
+    ),
 ]
 AsOfOpt = Annotated[
-    str | None, typer.Option("--as-of", help="Date for review checks, YYYY-MM-DD (default today).")
+    str | None,
+    typer.Option("--as-of", help="Date for review checks, YYYY-MM-DD.", show_default="today"),
 ]
 EmbedOpt = Annotated[
-    str | None, typer.Option("--embedder", help="minilm (default) or none (lexical only).")
+    str | None,
+    typer.Option(
+        "--embedder",
+        help="minilm or none (lexical only); env ONCOGUIDE_EMBEDDER.",
+        show_default=str(_DEFAULTS["embedder"].default),
+    ),
 ]
+AudienceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--audience", help="Prefer pages for: patient, caregiver or technical.", show_default="any"
+    ),
+]
+CancerTypeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cancer-type", help="Only pages about this cancer type (as indexed).", show_default="any"
+    ),
+]
+KOpt = Annotated[int, typer.Option("-k", min=1, max=100, help="How many results.")]
+KBPathArg = Annotated[Path, typer.Argument(help="The knowledge-base folder (markdown files).")]
+QuestionArg = Annotated[str, typer.Argument(help="The question, in quotes.")]
 
 
 def _settings(db: Path | None = None, **kw: Any) -> Settings:
-    return load_settings(db=db, **kw)
+    return cli_settings(db=db, **kw)
 
 
 def _as_of(value: str | None) -> date:
@@ -85,66 +131,43 @@ def _as_of(value: str | None) -> date:
 
 
 def _run(fn: Callable[[], T]) -> T:
-    """Call the library; turn its errors into a clear message and exit code 2."""
-    try:
-        return fn()
-    except OncoguideError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(2) from exc
+    """Call the library (its errors are translated once, by OncoguideGroup)."""
+    return fn()
 
 
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-@contextmanager
-def _progress() -> Iterator[Callable[[str, int, int], None]]:
-    """A rich progress bar driven by (stage, done, total) callbacks; quiet when not a terminal."""
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-        disable=not err.is_terminal,
-    ) as progress:
-        tasks: dict[str, Any] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total)
-            progress.update(tasks[stage], completed=done, total=total)
-
-        yield update
-
-
 # --- kb -----------------------------------------------------------------------------------
 
 
 @kb_app.command("validate")
-def kb_validate(path: Path, db: DbOpt = None, as_json: JsonOpt = False) -> None:
-    """Check every document's frontmatter and the manifest; exit 1 if any error."""
+def kb_validate(path: KBPathArg, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Check every document's frontmatter and the manifest; list errors, exclusions and warnings;
+    exit 1 if any error."""
     from oncoguide.kb.audit import validate_kb
 
-    report = _run(lambda: validate_kb(path))
+    with progress_reporter(err) as progress:
+        report = _run(lambda: validate_kb(path, progress=progress.stage("read")))
     data = report.to_dict()
     if as_json:
         _print_json(data)
     else:
-        for e in data["errors"]:
-            out.print(f"[red]error[/] {e['path']}: {e['field']}: {e['reason']}")
-        out.print(f"{data['documents']} files read, {len(data['errors'])} errors")
+        print_kb_problems(out, data, warnings=True)
     raise typer.Exit(1 if report.has_errors else 0)
 
 
 @kb_app.command("audit")
-def kb_audit(path: Path, as_of: AsOfOpt = None, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+def kb_audit(
+    path: KBPathArg, as_of: AsOfOpt = None, db: DbOpt = None, as_json: JsonOpt = False
+) -> None:
     """Report what cleaning found and fixed: exclusions, errors and defect counts."""
     from oncoguide.kb.audit import audit_kb
 
     when = _as_of(as_of)
-    report = _run(lambda: audit_kb(path, as_of=when))
+    with progress_reporter(err) as progress:
+        report = _run(lambda: audit_kb(path, as_of=when, progress=progress.stage("read")))
     data = report.to_dict()
     if as_json:
         _print_json(data)
@@ -153,10 +176,7 @@ def kb_audit(path: Path, as_of: AsOfOpt = None, db: DbOpt = None, as_json: JsonO
     for key, value in data["counts"].items():
         table.add_row(key, str(value))
     out.print(table)
-    out.print(
-        f"documents read {data['documents']}, indexed {data['indexed']}, "
-        f"excluded {len(data['excluded'])}, errors {len(data['errors'])}"
-    )
+    print_kb_problems(out, data, warnings=False)
 
 
 # --- ingest and search ---------------------------------------------------------------------
@@ -164,7 +184,7 @@ def kb_audit(path: Path, as_of: AsOfOpt = None, db: DbOpt = None, as_json: JsonO
 
 @app.command("ingest")
 def ingest_cmd(
-    path: Path,
+    path: KBPathArg,
     db: DbOpt = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Report what would change; write nothing.")
@@ -187,47 +207,37 @@ def ingest_cmd(
         f"{data['embedded']} embedded ({data['embed_cached']} cached) in {data['seconds']:.1f}s "
         f"→ {settings.db}"
     )
-    if data["excluded"]:
-        out.print(f"{len(data['excluded'])} documents excluded (see `oncoguide kb audit`)")
+    if data["excluded"] or data["errors"]:
+        out.print(
+            f"{len(data['excluded'])} files excluded, {len(data['errors'])} with errors:"
+            f" see `oncoguide kb audit {path}` (reasons) or `oncoguide kb validate {path}`"
+        )
 
 
 def _ingest(path: Path, settings: Settings, *, dry_run: bool, as_of: date) -> Any:
-    from oncoguide.index.embed import load_embedder
-    from oncoguide.index.sqlite import open_store
-    from oncoguide.retrieve.build import build_index
+    from oncoguide.console.ingest import run_ingest
 
-    embedder = (
-        None
-        if dry_run
-        else load_embedder(
-            settings.embedder,
-            max_tokens=settings.embed_max_tokens,
-            batch_size=settings.embed_batch_size,
-        )
-    )
-    store = open_store(settings.db)
-    try:
-        with _progress() as progress:
-            return build_index(
-                path, store, embedder=embedder, as_of=as_of, dry_run=dry_run, progress=progress
-            )
-    finally:
-        store.close()
+    with progress_reporter(err) as progress:
+        return run_ingest(path, settings, dry_run=dry_run, as_of=as_of, progress=progress)
 
 
 @app.command("search")
 def search_cmd(
-    question: str,
-    k: Annotated[int, typer.Option("-k", min=1, max=100)] = 10,
+    question: QuestionArg,
+    k: KOpt = 10,
     db: DbOpt = None,
     as_json: JsonOpt = False,
-    audience: Annotated[str | None, typer.Option("--audience")] = None,
-    cancer_type: Annotated[str | None, typer.Option("--cancer-type")] = None,
-    explain: Annotated[bool, typer.Option("--explain", help="Show ranking signals.")] = False,
+    audience: AudienceOpt = None,
+    cancer_type: CancerTypeOpt = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show each result's ranking signals in a table.")
+    ] = False,
 ) -> None:
     """Search the index: one result per document (its best chunk)."""
     from oncoguide.chat.assistant import open_assistant
     from oncoguide.types import SearchFilters
+
+    audience, cancer_type = check_filters(_settings(db).db, audience, cancer_type)
 
     def run() -> Any:
         with open_assistant(_settings(db)) as assistant:
@@ -255,8 +265,11 @@ def search_cmd(
             f"score {row['score']:.3f})[/]\n   {row['url']}\n   {row['heading']}\n"
             f"   {row['snippet']}"
         )
-        if explain:
-            out.print(f"   [dim]{row['signals']}[/]")
+    if explain:
+        print_explain_table(out, result.hits)
+    note = weak_results_note(question, result.hits)
+    if note:
+        err.print(f"[yellow]{note}[/]", soft_wrap=True)
 
 
 # --- safety and ask --------------------------------------------------------------------------
@@ -264,7 +277,10 @@ def search_cmd(
 
 @safety_app.command("check")
 def safety_check(
-    text: str, region: RegionOpt = None, db: DbOpt = None, as_json: JsonOpt = False
+    text: Annotated[str, typer.Argument(help="The message to classify, in quotes.")],
+    region: RegionOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Classify a message: emergency, self_harm, the refusals, misinformation or none."""
     from oncoguide.safety.policy import SafetyPolicy
@@ -283,14 +299,12 @@ def safety_check(
 
 @app.command("ask")
 def ask_cmd(
-    question: str,
+    question: QuestionArg,
     db: DbOpt = None,
     region: RegionOpt = None,
     as_json: JsonOpt = False,
-    audience: Annotated[
-        str | None, typer.Option("--audience", help="patient, caregiver or technical")
-    ] = None,
-    cancer_type: Annotated[str | None, typer.Option("--cancer-type")] = None,
+    audience: AudienceOpt = None,
+    cancer_type: CancerTypeOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """Answer a question from the KB with citations, or say why not."""
@@ -299,6 +313,7 @@ def ask_cmd(
     from oncoguide.chat.turn import TurnOptions
 
     settings = _settings(db, region=region)
+    audience, cancer_type = check_filters(settings.db, audience, cancer_type)
     options = TurnOptions(
         region=settings.region, audience=audience, cancer_type=cancer_type, as_of=_as_of(as_of)
     )
@@ -334,8 +349,8 @@ def _print_answer(data: dict[str, Any]) -> None:
 
 @eval_app.command("retrieval")
 def eval_retrieval(
-    questions: Annotated[Path, typer.Option("--questions")],
-    k: Annotated[int, typer.Option("-k", min=1, max=100)] = 10,
+    questions: Annotated[Path, typer.Option("--questions", help="JSONL question set.")],
+    k: KOpt = 10,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -368,7 +383,7 @@ def eval_retrieval(
 
 @eval_app.command("safety")
 def eval_safety(
-    cases: Annotated[Path, typer.Option("--cases")],
+    cases: Annotated[Path, typer.Option("--cases", help="JSONL safety cases.")],
     region: RegionOpt = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
@@ -384,7 +399,7 @@ def eval_safety(
 
 @eval_app.command("answers")
 def eval_answers(
-    questions: Annotated[Path, typer.Option("--questions")],
+    questions: Annotated[Path, typer.Option("--questions", help="JSONL question set.")],
     db: DbOpt = None,
     region: RegionOpt = None,
     as_json: JsonOpt = False,
@@ -438,20 +453,38 @@ def demo(
     db: DbOpt = None,
     embedder: EmbedOpt = None,
     question: Annotated[
-        str, typer.Option("--question")
+        str, typer.Option("--question", help="The question to search and answer.")
     ] = "pins and needles in my feet after chemo",
 ) -> None:
-    """Quick start: index the bundled sample KB, then search and answer one question."""
+    """Quick start: index the bundled sample KB into the default database, search, answer."""
+    from oncoguide.console.ingest import guard_demo_database
     from oncoguide.kb.sample import sample_kb_path
 
-    settings = _settings(db or Path("oncoguide-sample.db"), embedder=embedder)
+    settings = _settings(db, embedder=embedder)
     path = sample_kb_path()
+    guard_demo_database(settings.db, path)
     out.print(f"[bold]1. Ingesting the bundled SAMPLE knowledge base[/] ({path}) → {settings.db}")
     ingest_cmd(path, db=settings.db, embedder=settings.embedder)
     out.print(f"\n[bold]2. Searching:[/] {question!r}")
     search_cmd(question, k=3, db=settings.db)
     out.print(f"\n[bold]3. Asking:[/] {question!r}")
     ask_cmd(question, db=settings.db)
+    print_next_steps(out, demo_next_commands(db, question, path))
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+@config_app.command("show")
+def config_show(
+    db: DbOpt = None, embedder: EmbedOpt = None, region: RegionOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Print the effective settings and where each came from (default, environment, flag)."""
+    rows = settings_report(db=db, embedder=embedder, region=region)
+    if as_json:
+        _print_json({"settings": [row.to_dict() for row in rows]})
+        return
+    print_settings(out, rows)
 
 
 def main() -> None:  # pragma: no cover - console entry point

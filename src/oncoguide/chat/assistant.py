@@ -12,9 +12,8 @@ from pathlib import Path
 
 from oncoguide.chat.turn import Turner, TurnOptions
 from oncoguide.config import Settings
-from oncoguide.errors import StoreError
 from oncoguide.index.embed import Embedder, load_embedder
-from oncoguide.index.sqlite import SqliteStore, open_store
+from oncoguide.index.sqlite import SqliteStore, open_index
 from oncoguide.retrieve.context import expand_context
 from oncoguide.retrieve.hybrid import Retriever
 from oncoguide.retrieve.query import QueryVocabulary
@@ -24,10 +23,9 @@ __all__ = ["Assistant", "open_assistant", "open_existing_store"]
 
 
 def open_existing_store(path: Path) -> SqliteStore:
-    """Open an index built by `oncoguide ingest`; a missing file is an error, not a new index."""
-    if not Path(path).is_file():
-        raise StoreError(f"no index at {path}: run `oncoguide ingest PATH --db {path}` first")
-    return open_store(path)
+    """Open an index built by `oncoguide ingest`; a missing or empty file is an error, not a new
+    index (see `open_index`)."""
+    return open_index(path)
 
 
 @dataclass

@@ -24,7 +24,14 @@ from oncoguide.index.fts import fts_query
 from oncoguide.index.store import ChunkMatch, StoreStats
 from oncoguide.types import Chunk, Document, GlossaryTerm, SearchFilters
 
-__all__ = ["BM25_WEIGHTS", "SqliteStore", "lexical_sql", "migrations", "open_store"]
+__all__ = [
+    "BM25_WEIGHTS",
+    "SqliteStore",
+    "lexical_sql",
+    "migrations",
+    "open_index",
+    "open_store",
+]
 
 # bm25() column weights for (title, heading, body): a title hit says most about the document.
 BM25_WEIGHTS: tuple[float, float, float] = (4.0, 2.0, 1.0)
@@ -135,13 +142,15 @@ def _marks(n: int) -> str:
 class SqliteStore:
     """A `Store` in one SQLite file. Safe to share between threads (calls are serialised)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, create: bool = True) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
+        # mode=rw opens an existing file only: reading must never create a database.
+        target = self.path if create else f"{self.path.absolute().as_uri()}?mode=rw"
         try:
             # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT) below.
             self._conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=30.0
+                target, isolation_level=None, check_same_thread=False, timeout=30.0, uri=not create
             )
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
@@ -218,6 +227,14 @@ class SqliteStore:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+
+    def is_index(self) -> bool:
+        """True when the file carries oncoguide's schema table (any version)."""
+        with self._guard("read the schema") as conn:
+            row = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+            ).fetchone()
+        return row is not None
 
     def _schema_version(self) -> int:
         with self._guard("read the schema version") as conn:
@@ -379,6 +396,14 @@ class SqliteStore:
         with self._transaction("write meta") as conn:
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
+    def cancer_types(self) -> dict[str, int]:
+        """Every cancer type in the index with its number of documents (for option checks)."""
+        with self._guard("read cancer types") as conn:
+            rows = conn.execute(
+                "SELECT cancer_type, count(*) FROM document_cancer_types GROUP BY cancer_type"
+            ).fetchall()
+        return {str(r[0]): int(r[1]) for r in rows}
+
     def stats(self) -> StoreStats:
         with self._guard("read stats") as conn:
             counts = [
@@ -403,11 +428,51 @@ class SqliteStore:
         self.close()
 
 
+def _check_file_path(path: Path) -> None:
+    if path.is_dir():
+        raise StoreError(
+            f"{path} is a folder, not a database file: give a file path such as"
+            f" {path / 'oncoguide.db'}"
+        )
+    if not path.parent.is_dir():
+        raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")
+
+
 def open_store(path: Path | str) -> SqliteStore:
-    """Open (creating if needed) and migrate the store at `path`; StoreError if it is unusable."""
+    """Open (creating if needed) and migrate the store at `path`; StoreError if it is unusable.
+
+    Only ingest creates an index; readers use `open_index`, which never creates a file.
+    """
+    _check_file_path(Path(path))
     store = SqliteStore(path)
     try:
         store.migrate()
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def open_index(path: Path | str) -> SqliteStore:
+    """Open an index built by `oncoguide ingest` for use; never creates or empties a file.
+
+    A missing file, an empty (0-byte) file, a folder, a SQLite file that is not an oncoguide
+    index, or an index with no documents is a StoreError naming the file and the fix.
+    """
+    p = Path(path)
+    fix = f"run: oncoguide ingest PATH --db {p}"
+    _check_file_path(p)
+    if not p.exists():
+        raise StoreError(f"no index at {p} (file not found): {fix}")
+    if p.stat().st_size == 0:
+        raise StoreError(f"{p} is an empty file, not an index: delete it, then {fix}")
+    store = SqliteStore(p, create=False)
+    try:
+        if not store.is_index():
+            raise StoreError(f"{p} is a SQLite database but not an oncoguide index: {fix}")
+        store.migrate()  # an index from an older oncoguide is upgraded in place
+        if store.stats().documents == 0:
+            raise StoreError(f"the index at {p} holds no documents: {fix}")
     except BaseException:
         store.close()
         raise

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -66,12 +67,17 @@ def _problem(p: Problem) -> dict[str, str]:
     return {"path": p.path, "field": p.field, "reason": p.reason}
 
 
-def audit_kb(root: Path, *, as_of: date | None = None) -> AuditReport:
-    """Load and clean the KB at `root` and report every exclusion, problem and defect count."""
+def audit_kb(
+    root: Path, *, as_of: date | None = None, progress: Callable[[int, int], None] | None = None
+) -> AuditReport:
+    """Load and clean the KB at `root` and report every exclusion, problem and defect count.
+
+    `progress(done, total)` is called after each file is read.
+    """
     when = as_of or date.today()
-    return AuditReport.from_load(load_kb(root, as_of=when), when)
+    return AuditReport.from_load(load_kb(root, as_of=when, progress=progress), when)
 
 
-def validate_kb(root: Path) -> AuditReport:
+def validate_kb(root: Path, *, progress: Callable[[int, int], None] | None = None) -> AuditReport:
     """The same checks as the audit; `.has_errors` decides the `kb validate` exit code."""
-    return audit_kb(root)
+    return audit_kb(root, progress=progress)

@@ -1,0 +1,129 @@
+"""How the command line prints reports: KB problems, search explanations, settings, next steps.
+
+Printing lives here so the commands in `oncoguide.cli` stay one call each; every function takes
+the rich `Console` to print on (stdout for results, stderr for notes).
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from oncoguide.answer.gate import evidence_gate
+from oncoguide.console.settings import SettingRow
+from oncoguide.types import Hit
+
+__all__ = [
+    "DEMO_ASK",
+    "demo_next_commands",
+    "print_explain_table",
+    "print_kb_problems",
+    "print_next_steps",
+    "print_settings",
+    "weak_results_note",
+]
+
+
+def print_kb_problems(out: Console, data: dict[str, Any], *, warnings: bool) -> None:
+    """Errors, excluded files (with reasons) and, for validate, warnings: one line each."""
+    for e in data["errors"]:
+        out.print(f"[red]error[/]    {_where(e)}: {escape(e['reason'])}", soft_wrap=True)
+    for e in data["excluded"]:
+        out.print(f"[yellow]excluded[/] {escape(e['path'])}: {escape(e['reason'])}", soft_wrap=True)
+    if warnings:
+        for w in sorted(data["warnings"], key=lambda w: (w["field"], w["path"])):
+            out.print(f"[dim]warning[/]  {_where(w)}: {escape(w['reason'])}", soft_wrap=True)
+    kinds = Counter(w["field"] or "file" for w in data["warnings"])
+    by_kind = ", ".join(f"{k} {n}" for k, n in kinds.most_common())
+    out.print(
+        f"{data['documents']} files read: {data['indexed']} will be indexed, "
+        f"{len(data['excluded'])} excluded, {len(data['errors'])} errors, "
+        f"{len(data['warnings'])} warnings" + (f" ({by_kind})" if by_kind else "")
+    )
+
+
+def _where(problem: dict[str, str]) -> str:
+    field = f": {problem['field']}" if problem["field"] else ""
+    return escape(problem["path"] + field)
+
+
+def print_explain_table(out: Console, hits: Sequence[Hit]) -> None:
+    """`search --explain`: one row per ranking signal, one column per result, 3 decimals.
+
+    Signals are rows (there are more signals than results), so the table stays narrow.
+    """
+    if not hits:
+        return
+    names = list(dict.fromkeys(name for hit in hits for name, _ in hit.signals))
+    table = Table(title="Ranking signals (formula: oncoguide/retrieve/rerank.py)")
+    table.add_column("signal")
+    for hit in hits:
+        table.add_column(f"#{hit.rank}", justify="right")
+    table.add_row("score", *(_num(hit.score) for hit in hits), end_section=True)
+    for name in names:
+        if name == "score":
+            continue
+        values = [dict(hit.signals).get(name) for hit in hits]
+        table.add_row(
+            name, *("" if v is None else _num(v, whole=name.endswith("_rank")) for v in values)
+        )
+    out.print(table)
+
+
+def _num(value: float, *, whole: bool = False) -> str:
+    """3 decimals (ranks as whole numbers); -0.000 is shown as 0.000."""
+    return f"{value:.0f}" if whole else f"{round(value, 3) or 0.0:.3f}"
+
+
+def weak_results_note(question: str, hits: Sequence[Hit]) -> str | None:
+    """A sentence when the answer gate would not answer from these hits, else None.
+
+    The same gate `ask` uses (answer/gate.py, calibrated thresholds), so `search` and `ask`
+    agree on what a weak match is.
+    """
+    if not hits:
+        return f"no results: the index has nothing that matches {question!r}"
+    decision = evidence_gate(question, hits)
+    if decision.passed:
+        return None
+    return (
+        f"weak match: the best score is {hits[0].score:.2f} and `oncoguide ask` would not answer"
+        f" from these results ({decision.reason}); the KB may not cover this question"
+    )
+
+
+def print_settings(out: Console, rows: Sequence[SettingRow]) -> None:
+    table = Table("setting", "value", "from", "environment variable", title="Effective settings")
+    for row in rows:
+        table.add_row(row.name, escape(row.value), row.source, row.env)
+    out.print(table)
+    out.print("Precedence: flag > environment > default. Secrets are never printed.")
+
+
+def print_next_steps(out: Console, commands: Sequence[Sequence[str]]) -> None:
+    out.print("\n[bold]Next, try:[/]")
+    for argv in commands:
+        out.print("  " + escape(shlex.join(argv)), soft_wrap=True, highlight=False)
+    out.print(
+        'To index your own knowledge base, see "Using your own knowledge base" in the README.'
+    )
+
+
+DEMO_ASK = "what helps with mouth sores during chemo"
+
+
+def demo_next_commands(db: Path | None, question: str, sample: Path) -> list[list[str]]:
+    """The three commands the demo suggests, exactly as they will run (--db if one was given)."""
+    db_args = ["--db", str(db)] if db is not None else []
+    return [
+        ["oncoguide", "ask", DEMO_ASK, *db_args],
+        ["oncoguide", "search", question, "--explain", *db_args],
+        ["oncoguide", "kb", "audit", str(sample)],
+    ]
