@@ -210,7 +210,8 @@ def ingest_cmd(
     if data["excluded"] or data["errors"]:
         out.print(
             f"{len(data['excluded'])} files excluded, {len(data['errors'])} with errors:"
-            f" see `oncoguide kb audit {path}` (reasons) or `oncoguide kb validate {path}`"
+            f" see `oncoguide kb audit {path}` (reasons) or `oncoguide kb validate {path}`",
+            soft_wrap=True,
         )
 
 

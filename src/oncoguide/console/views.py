@@ -44,9 +44,14 @@ def print_kb_problems(out: Console, data: dict[str, Any], *, warnings: bool) -> 
     by_kind = ", ".join(f"{k} {n}" for k, n in kinds.most_common())
     out.print(
         f"{data['documents']} files read: {data['indexed']} will be indexed, "
-        f"{len(data['excluded'])} excluded, {len(data['errors'])} errors, "
-        f"{len(data['warnings'])} warnings" + (f" ({by_kind})" if by_kind else "")
+        f"{len(data['excluded'])} excluded, {_count(len(data['errors']), 'error')}, "
+        f"{_count(len(data['warnings']), 'warning')}" + (f" ({by_kind})" if by_kind else ""),
+        soft_wrap=True,
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _where(problem: dict[str, str]) -> str:
