@@ -43,7 +43,7 @@ def print_kb_problems(out: Console, data: dict[str, Any], *, warnings: bool) -> 
     kinds = Counter(w["field"] or "file" for w in data["warnings"])
     by_kind = ", ".join(f"{k} {n}" for k, n in kinds.most_common())
     out.print(
-        f"{data['documents']} files read: {data['indexed']} will be indexed, "
+        f"{_count(data['documents'], 'file')} read: {data['indexed']} will be indexed, "
         f"{len(data['excluded'])} excluded, {_count(len(data['errors']), 'error')}, "
         f"{_count(len(data['warnings']), 'warning')}" + (f" ({by_kind})" if by_kind else ""),
         soft_wrap=True,
