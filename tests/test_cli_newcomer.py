@@ -278,6 +278,21 @@ def test_every_option_and_argument_has_help_text() -> None:
     assert not missing, f"no help text: {missing}"
 
 
+def test_every_optional_option_shows_its_default() -> None:
+    """An option whose default is None (meaning "from settings" or "any") says what that is."""
+    root = typer.main.get_command(app)
+    silent = [
+        f"{path} {p.name}"
+        for path, p in _params(root, "oncoguide")
+        if p.param_type_name == "option"
+        and p.default is None
+        and not p.required
+        and not p.is_flag
+        and not isinstance(p.show_default, str)
+    ]
+    assert not silent, f"--help shows no default for: {silent}"
+
+
 @pytest.mark.parametrize(
     ("args", "defaults"),
     [
