@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 from rich.console import Console
@@ -75,7 +76,7 @@ def test_format_duration(seconds: float, text: str) -> None:
 def test_reporter_on_a_file_is_plain_and_tracks_the_stage() -> None:
     out, clock = io.StringIO(), FakeClock()
     console = Console(file=out, force_terminal=False)
-    with progress_reporter(console, interval=1.0, clock=clock) as progress:
+    with progress_reporter(console, interval=1.0, clock=clock, heartbeat=False) as progress:
         read = progress.stage("read")
         read(0, 4)
         clock.now = 2.0
@@ -83,3 +84,31 @@ def test_reporter_on_a_file_is_plain_and_tracks_the_stage() -> None:
         progress("embed", 0, 8)
     assert out.getvalue().splitlines() == ["read: 2/4 (50%), 1.0/s, ETA 2s"]
     assert progress.last_stage == "embed" and progress.completed == set()
+
+
+def test_heartbeat_covers_silent_steps() -> None:
+    out, clock = io.StringIO(), FakeClock()
+    report = PlainProgress(out, interval=5.0, clock=clock)
+    report.tick()  # nothing started: nothing to say
+    report("write", 0, 1)
+    for t in (3.0, 6.0, 7.0):
+        clock.now = t
+        report.tick()
+    clock.now = 8.0
+    report("write", 1, 1)
+    clock.now = 10.0
+    report.tick()
+    clock.now = 14.0
+    report.tick()
+    assert out.getvalue().splitlines() == [
+        "write: 0/1 (0%), running 6s",
+        "write: 1/1 done in 8s",
+        "still working after write (6s)",
+    ]
+
+
+def test_heartbeat_thread_stops_with_the_reporter() -> None:
+    console = Console(file=io.StringIO(), force_terminal=False)
+    with progress_reporter(console, interval=60.0) as progress:
+        progress("load", 1, 1)
+    assert not any(t.name == "og-progress" for t in threading.enumerate())

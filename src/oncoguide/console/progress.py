@@ -12,6 +12,7 @@ print nothing, so quick commands stay quiet. The clock is injected so tests need
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,35 +50,69 @@ def format_duration(seconds: float) -> str:
 class _Stage:
     started: float
     last_line: float
+    done: int = 0
+    total: int = 0
     printed: bool = False
-    finished: bool = False
+    finished_at: float | None = None
 
 
 @dataclass
 class PlainProgress:
-    """(stage, done, total) -> a plain line on `stream` at most every `interval` seconds."""
+    """(stage, done, total) -> a plain line on `stream` at most every `interval` seconds.
+
+    `tick()` (called by a timer thread) covers steps that report nothing for a while (one big
+    database write, the vocabulary refresh after an ingest): if no line was printed for
+    `interval` seconds it prints one saying what is still running and for how long.
+    """
 
     stream: IO[str]
     interval: float = 5.0
     clock: Clock = time.monotonic
     stages: dict[str, _Stage] = field(default_factory=dict)
+    current: str | None = None
+    last_output: float | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        now = self.clock()
+        with self._lock:
+            self._update(stage, done, total, self.clock())
+
+    def _update(self, stage: str, done: int, total: int, now: float) -> None:
         state = self.stages.get(stage)
-        if state is None or (state.finished and done < total):
+        if state is None or (state.finished_at is not None and done < total):
             state = self.stages[stage] = _Stage(started=now, last_line=now)
-        if state.finished:
+        self.current = stage
+        if self.last_output is None:
+            self.last_output = now
+        if state.finished_at is not None:
             return
+        state.done, state.total = done, total
         if total and done >= total:
-            state.finished = True
+            state.finished_at = now
             if state.printed:
                 took = format_duration(now - state.started)
-                self._write(f"{stage}: {total:,}/{total:,} done in {took}")
+                self._write(f"{stage}: {total:,}/{total:,} done in {took}", now)
             return
         if now - state.last_line >= self.interval:
             state.last_line, state.printed = now, True
-            self._write(self._line(stage, done, total, now - state.started))
+            self._write(self._line(stage, done, total, now - state.started), now)
+
+    def tick(self) -> None:
+        """Print a 'still working' line if nothing was printed for `interval` seconds."""
+        with self._lock:
+            now = self.clock()
+            if self.current is None or self.last_output is None:
+                return
+            if now - self.last_output < self.interval:
+                return
+            state = self.stages[self.current]
+            if state.finished_at is None:
+                state.last_line, state.printed = now, True
+                line = self._line(self.current, state.done, state.total, now - state.started)
+                self._write(f"{line}, running {format_duration(now - state.started)}", now)
+            else:
+                since = format_duration(now - state.finished_at)
+                self._write(f"still working after {self.current} ({since})", now)
 
     @staticmethod
     def _line(stage: str, done: int, total: int, elapsed: float) -> str:
@@ -91,7 +126,8 @@ class PlainProgress:
                 line += f", ETA {format_duration((total - done) / rate)}"
         return line
 
-    def _write(self, line: str) -> None:
+    def _write(self, line: str, now: float) -> None:
+        self.last_output = now
         self.stream.write(line + "\n")
         self.stream.flush()
 
@@ -115,13 +151,36 @@ class _Tracked:
         return lambda done, total: self(name, done, total)
 
 
+def _tick_until(plain: PlainProgress, stop: threading.Event, interval: float) -> None:
+    while not stop.wait(max(0.2, interval / 5)):
+        plain.tick()
+
+
 @contextmanager
 def progress_reporter(
-    console: Console, *, interval: float = 5.0, clock: Clock = time.monotonic
+    console: Console,
+    *,
+    interval: float = 5.0,
+    clock: Clock = time.monotonic,
+    heartbeat: bool = True,
 ) -> Iterator[_Tracked]:
-    """A progress callback: a rich bar on a terminal, plain timed lines otherwise."""
+    """A progress callback: a rich bar on a terminal, plain timed lines otherwise (with a
+    heartbeat thread for silent steps unless `heartbeat` is False)."""
     if not console.is_terminal:
-        yield _Tracked(PlainProgress(console.file, interval=interval, clock=clock))
+        plain = PlainProgress(console.file, interval=interval, clock=clock)
+        if not heartbeat:
+            yield _Tracked(plain)
+            return
+        stop = threading.Event()
+        ticker = threading.Thread(
+            target=_tick_until, args=(plain, stop, interval), name="og-progress", daemon=True
+        )
+        ticker.start()
+        try:
+            yield _Tracked(plain)
+        finally:
+            stop.set()
+            ticker.join()
         return
     columns = (
         TextColumn("{task.description}"),
