@@ -180,6 +180,11 @@ def test_unknown_cancer_type_lists_the_index_values(sample_db: Path, command: st
     assert invoke(command, "fever", "--db", db, "--cancer-type", "General").exit_code == 0
 
 
+def test_bad_date_is_one_line(sample_db: Path) -> None:
+    line = one_line_error(invoke("ask", "fever", "--db", str(sample_db), "--as-of", "soon"))
+    assert line == "error: --as-of must be a date as YYYY-MM-DD, got 'soon'"
+
+
 # --- Ctrl-C during ingest ------------------------------------------------------------------------
 
 

@@ -21,7 +21,7 @@ from rich.table import Table
 
 from oncoguide.config import Settings
 from oncoguide.console.errors import OncoguideGroup
-from oncoguide.console.options import check_filters
+from oncoguide.console.options import check_date, check_filters
 from oncoguide.console.progress import progress_reporter
 from oncoguide.console.settings import cli_settings, settings_report
 from oncoguide.console.views import (
@@ -122,12 +122,7 @@ def _settings(db: Path | None = None, **kw: Any) -> Settings:
 
 
 def _as_of(value: str | None) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"--as-of must be YYYY-MM-DD, got {value!r}") from exc
+    return check_date("--as-of", value, date.today())
 
 
 def _run(fn: Callable[[], T]) -> T:

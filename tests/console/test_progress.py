@@ -101,7 +101,7 @@ def test_heartbeat_covers_silent_steps() -> None:
     clock.now = 14.0
     report.tick()
     assert out.getvalue().splitlines() == [
-        "write: 0/1 (0%), running 6s",
+        "write: running 6s",
         "write: 1/1 done in 8s",
         "still working after write (6s)",
     ]

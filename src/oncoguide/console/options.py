@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -23,6 +24,7 @@ __all__ = [
     "check_audience",
     "check_cancer_type",
     "check_choice",
+    "check_date",
     "check_filters",
 ]
 
@@ -57,6 +59,16 @@ def check_choice(
     known = f"allowed: {listed}{more}" if choices else "there are none"
     place = f" {where}" if where else ""
     raise OptionError(f"{option} {value!r} is not known{place}.{hint} ({known})")
+
+
+def check_date(option: str, value: str | None, today: date) -> date:
+    """A YYYY-MM-DD option value (None means `today`)."""
+    if value is None:
+        return today
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise OptionError(f"{option} must be a date as YYYY-MM-DD, got {value!r}") from exc
 
 
 def check_audience(value: str | None) -> str | None:

@@ -108,8 +108,12 @@ class PlainProgress:
             state = self.stages[self.current]
             if state.finished_at is None:
                 state.last_line, state.printed = now, True
-                line = self._line(self.current, state.done, state.total, now - state.started)
-                self._write(f"{line}, running {format_duration(now - state.started)}", now)
+                running = f"running {format_duration(now - state.started)}"
+                if state.total <= 1:  # a single step (one write): counts say nothing
+                    self._write(f"{self.current}: {running}", now)
+                else:
+                    line = self._line(self.current, state.done, state.total, now - state.started)
+                    self._write(f"{line}, {running}", now)
             else:
                 since = format_duration(now - state.finished_at)
                 self._write(f"still working after {self.current} ({since})", now)
