@@ -21,6 +21,7 @@ from oncoguide.console.ingest import interrupted_message, run_ingest
 from oncoguide.errors import ConfigError, StoreError
 from oncoguide.index.sqlite import open_index
 from oncoguide.kb.sample import sample_kb_path
+from oncoguide.kb.schema import DocMeta
 from oncoguide.testing.builders import write_kb_doc
 
 pytestmark = pytest.mark.unit
@@ -53,6 +54,10 @@ def test_exit_codes() -> None:
     assert exit_for(CommandInterrupted("kept")) == ("interrupted: kept", EXIT_INTERRUPTED)
     assert exit_for(KeyboardInterrupt()) == ("interrupted", EXIT_INTERRUPTED)
     assert exit_for(ValueError("a bug")) is None  # bugs keep their traceback
+    assert exit_for(_error(embedder="x")) is not None
+    with pytest.raises(ValidationError) as other:
+        DocMeta.model_validate({"title": ""})
+    assert exit_for(other.value) is None  # not a settings error: a bug, keeps its traceback
 
 
 def _settings(db: Path) -> Settings:

@@ -113,12 +113,13 @@ def _bounds(metadata: list[Any]) -> str:
 
 def exit_for(exc: BaseException) -> tuple[str, int] | None:
     """(one-line message, exit code) for an exception the CLI explains; None for a bug."""
+    cause = exc.__cause__
     plain_config = isinstance(exc, ConfigError) and not isinstance(exc, SettingsInvalid)
-    if plain_config and isinstance(exc.__cause__, ValidationError):
-        return f"error: {settings_error_message(exc.__cause__)}", EXIT_ERROR
+    if plain_config and isinstance(cause, ValidationError) and cause.title == Settings.__name__:
+        return f"error: {settings_error_message(cause)}", EXIT_ERROR
     if isinstance(exc, OncoguideError):
         return f"error: {_one_line(str(exc))}", EXIT_ERROR
-    if isinstance(exc, ValidationError):
+    if isinstance(exc, ValidationError) and exc.title == Settings.__name__:
         return f"error: {settings_error_message(exc)}", EXIT_ERROR
     if isinstance(exc, CommandInterrupted):
         return f"interrupted: {exc}", EXIT_INTERRUPTED
