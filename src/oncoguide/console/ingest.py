@@ -64,10 +64,17 @@ def run_ingest(
         message = interrupted_message(db, stage[0] if stage else None, created, has_docs)
         raise CommandInterrupted(message) from exc
     finally:
-        empty = not finished and created and not dry_run and not store.document_hashes()
+        empty = not finished and created and not dry_run and _holds_nothing(store)
         store.close()
         if empty:
             _remove_database(db)
+
+
+def _holds_nothing(store: SqliteStore) -> bool:
+    try:
+        return not store.document_hashes()
+    except StoreError:  # keep the file: don't hide the first error behind this one
+        return False
 
 
 def _embedder(settings: Settings) -> Embedder | None:
