@@ -29,6 +29,7 @@ from oncoguide.console.views import (
     print_explain_table,
     print_kb_problems,
     print_next_steps,
+    print_safety_explain,
     print_settings,
     weak_results_note,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "kb_validate",
     "main",
     "safety_check",
+    "safety_explain",
     "search_cmd",
 ]
 
@@ -293,6 +295,25 @@ def safety_check(
         out.print(decision.message)
 
 
+@safety_app.command("explain")
+def safety_explain(
+    text: Annotated[str, typer.Argument(help="The message to explain, in quotes.")],
+    region: RegionOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show every sentence, the rules that match, the classifier's scores and the decision."""
+    from oncoguide.safety.explain import explain
+    from oncoguide.safety.policy import SafetyPolicy
+
+    settings = _settings(db, region=region)
+    report = _run(lambda: explain(SafetyPolicy.load(), text, region=settings.region))
+    if as_json:
+        _print_json(report)
+        return
+    print_safety_explain(out, report)
+
+
 @app.command("ask")
 def ask_cmd(
     question: QuestionArg,
@@ -327,7 +348,7 @@ def ask_cmd(
 
 
 def _print_answer(data: dict[str, Any]) -> None:
-    if data["safety"]["category"] == "emergency":
+    if "show_emergency_banner" in data["safety"]["actions"]:
         out.print("[bold white on red] URGENT [/]")
     out.print(data["answer"])
     if data["citations"]:

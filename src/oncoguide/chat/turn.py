@@ -27,8 +27,9 @@ __all__ = ["ContextFn", "TurnOptions", "Turner", "run_turn"]
 # a store); the answer stage itself never reads the store.
 ContextFn = Callable[[str, tuple[Hit, ...]], tuple[Hit, ...]]
 
-# Categories whose message is the whole reply: nothing is looked up, nothing is composed.
-_STOP_CATEGORIES = ("emergency", "self_harm")
+# The safety decision's actions are the contract this turn reads (never its category name):
+# `skip_retrieval` makes the safety message the whole reply; a `concern` goes before any answer.
+_SKIP_RETRIEVAL = "skip_retrieval"
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,13 @@ def _prefix(decision: SafetyDecision, answer: Answer) -> Answer:
     return replace(answer, text=f"{decision.message}\n\n{answer.text}".strip())
 
 
+def _with_concern(decision: SafetyDecision, answer: Answer) -> Answer:
+    """A doubtful emergency or crisis: one short, kind line with the number, then the answer."""
+    if decision.concern is None:
+        return answer
+    return replace(answer, text=f"{decision.concern.message}\n\n{answer.text}".strip())
+
+
 def run_turn(
     question: str,
     *,
@@ -91,7 +99,7 @@ def run_turn(
     clock = _Clock()
     with clock.stage("safety"):
         decision = policy.check(question, region=opts.region)
-    if decision.category in _STOP_CATEGORIES:
+    if _SKIP_RETRIEVAL in decision.actions:
         return TurnResult(
             question, decision, _message_only(question, decision), (), tuple(clock.timings)
         )
@@ -104,8 +112,11 @@ def run_turn(
     with clock.stage("gate"):
         gate = evidence_gate(question, hits)
     if not gate.passed:
-        answer = abstain(question, gate.reason or "LOW_RELEVANCE", region_line=line)
-        return TurnResult(question, decision, _prefix(decision, answer), hits, tuple(clock.timings))
+        answer = _with_concern(
+            decision,
+            _prefix(decision, abstain(question, gate.reason or "LOW_RELEVANCE", region_line=line)),
+        )
+        return TurnResult(question, decision, answer, hits, tuple(clock.timings))
     if context is not None:
         with clock.stage("context"):
             hits = context(question, hits)
@@ -117,7 +128,9 @@ def run_turn(
         # compose_answer already puts a refusal's text first; an abstention or a
         # misinformation correction gets the safety template put before it here.
         answer = _prefix(decision, answer)
-    return TurnResult(question, decision, answer, hits, tuple(clock.timings))
+    return TurnResult(
+        question, decision, _with_concern(decision, answer), hits, tuple(clock.timings)
+    )
 
 
 class Turner:
