@@ -293,6 +293,9 @@ def safety_check(
     )
     if decision.message:
         out.print(decision.message)
+    if decision.concern:
+        out.print(f"concern: {decision.concern.category} ({decision.concern.score:.2f})")
+        out.print(decision.concern.message)
 
 
 @safety_app.command("explain")
@@ -411,7 +414,19 @@ def eval_safety(
 
     settings = _settings(db, region=region)
     report = _run(lambda: evaluate_safety(SafetyPolicy.load(), cases, region=settings.region))
-    _print_report(report, as_json, ["cases", "accuracy", "false_refusal_rate", "per_category"])
+    _print_report(
+        report,
+        as_json,
+        [
+            "cases",
+            "accuracy",
+            "false_refusal_rate",
+            "escalation_recall",
+            "hard_stop_recall",
+            "soft_flag_rate",
+            "per_category",
+        ],
+    )
 
 
 @eval_app.command("answers")
