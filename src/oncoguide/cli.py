@@ -284,7 +284,11 @@ def safety_check(
     from oncoguide.safety.policy import SafetyPolicy
 
     settings = _settings(db, region=region)
-    decision = _run(lambda: SafetyPolicy.load().check(text, region=settings.region))
+    decision = _run(
+        lambda: SafetyPolicy.load(classifier=settings.safety_classifier).check(
+            text, region=settings.region
+        )
+    )
     if as_json:
         _print_json(decision.to_dict())
         return
@@ -310,7 +314,11 @@ def safety_explain(
     from oncoguide.safety.policy import SafetyPolicy
 
     settings = _settings(db, region=region)
-    report = _run(lambda: explain(SafetyPolicy.load(), text, region=settings.region))
+    report = _run(
+        lambda: explain(
+            SafetyPolicy.load(classifier=settings.safety_classifier), text, region=settings.region
+        )
+    )
     if as_json:
         _print_json(report)
         return
@@ -413,7 +421,11 @@ def eval_safety(
     from oncoguide.safety.policy import SafetyPolicy
 
     settings = _settings(db, region=region)
-    report = _run(lambda: evaluate_safety(SafetyPolicy.load(), cases, region=settings.region))
+    report = _run(
+        lambda: evaluate_safety(
+            SafetyPolicy.load(classifier=settings.safety_classifier), cases, region=settings.region
+        )
+    )
     _print_report(
         report,
         as_json,

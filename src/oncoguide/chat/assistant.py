@@ -60,4 +60,5 @@ def open_assistant(settings: Settings) -> Assistant:
     )
     vocab = QueryVocabulary.load(store)
     retriever = Retriever(store, embedder, vocab=vocab)
-    return Assistant(settings, store, embedder, retriever, SafetyPolicy.load())
+    policy = SafetyPolicy.load(classifier=settings.safety_classifier)
+    return Assistant(settings, store, embedder, retriever, policy)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from oncoguide.errors import PolicyError
+from oncoguide.safety.classifier import load_classifier
 from oncoguide.safety.fusion import FusionConfig, Scorer, fuse, load_fusion
 from oncoguide.safety.normalise import normalise
 from oncoguide.safety.regions import DEFAULT_REGIONS_PATH, Region, get_region, load_regions
@@ -131,12 +132,16 @@ class SafetyPolicy:
         regions_path: Path | None = None,
         fusion_path: Path | None = None,
         scorer: Scorer | None = None,
+        classifier: bool = False,
     ) -> SafetyPolicy:
         """Read and validate every rule, template and region file; raise PolicyError if invalid.
 
-        `scorer` is the learned classifier (`classifier.load_classifier()`); without it the
-        policy is the rules alone.
+        `classifier=True` attaches the shipped learned classifier when its weights are installed
+        (`Settings.safety_classifier`); `scorer` attaches any other. Without either the policy is
+        the rules alone.
         """
+        if scorer is None and classifier:
+            scorer = load_classifier()
         context, rules = load_rulebook(rules_dir)
         regions = load_regions(regions_path or DEFAULT_REGIONS_PATH)
         allowed = set(next(iter(regions.values())).placeholders())

@@ -1,0 +1,178 @@
+"""Choose the fusion thresholds (fusion.yaml) on the calibration split; print the trade-off table.
+
+    python benchmarks/safety_calibrate.py [--top 15] [--cache /tmp/safety_cal.json]
+
+Only the calibration split of the training data (`safety.dataset.split_rows`, never trained on)
+is used; evaluation sets are never read here. Each row is scored once (rules + the shipped
+classifier on every scan unit); then every threshold setting in the grid is fused in memory:
+
+    crisis_hard    p(emergency|self_harm) for a hard stop from the classifier alone
+    concern        p(emergency|self_harm) for a concern line (the answer goes ahead)
+    refusal_hard   p(category) for a refusal or correction from the classifier alone
+
+Selection rule (fixed before looking at the table): among settings with benign false refusals
+<= 2 % and benign soft flags <= 10 %, the highest escalation recall (the lower of emergency and
+self_harm), then the highest hard-stop recall (the lower of the two), then accuracy, then the
+highest (most conservative) thresholds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+from oncoguide.safety.classifier import load_classifier
+from oncoguide.safety.dataset import load_labelled, split_rows
+from oncoguide.safety.fusion import FusionConfig, fuse, load_fusion
+from oncoguide.safety.policy import SafetyPolicy
+from oncoguide.safety.scan import scan_units
+
+EVAL_DIR = Path(__file__).resolve().parents[1] / "src" / "oncoguide" / "evaluation" / "data"
+ESCALATE = ("emergency", "self_harm")
+REFUSALS = ("misinformation", "dosing", "report_interpretation", "treatment_choice", "diagnosis")
+GRID = {
+    "crisis_hard": (0.5, 0.6, 0.7, 0.8, 0.9, 0.95),
+    "concern": (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5),
+    "refusal_hard": (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01),
+}
+MAX_FALSE_REFUSAL = 0.02
+MAX_SOFT_FLAG = 0.10
+
+
+def _eval_texts() -> set[str]:
+    out = set()
+    for path in EVAL_DIR.glob("safety*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                out.add(" ".join(json.loads(line)["text"].lower().split()))
+    return out
+
+
+def calibration_rows() -> list[Any]:
+    """The calibration split, minus any text that is also in an evaluation set (as in training)."""
+    held_out = _eval_texts()
+    rows = [r for r in load_labelled() if " ".join(r.text.lower().split()) not in held_out]
+    return split_rows(rows)[1]
+
+
+def score_rows(policy: SafetyPolicy, rows: list[Any]) -> list[dict[str, Any]]:
+    """Per row: expected label, the rules' category, the classifier's max-over-units scores."""
+    out = []
+    for row in rows:
+        units = scan_units(row.text)
+        unit_scores = policy.unit_scores(units)
+        scores = {c: max(s[c] for s in unit_scores) for c in unit_scores[0]}
+        out.append(
+            {
+                "id": row.id,
+                "expected": row.expected,
+                "rules": policy.rule_decision(row.text).category,
+                "scores": scores,
+            }
+        )
+    return out
+
+
+def config(crisis_hard: float, concern: float, refusal_hard: float) -> FusionConfig:
+    hard = {c: crisis_hard for c in ESCALATE} | {c: refusal_hard for c in REFUSALS}
+    return FusionConfig(
+        escalate=ESCALATE,
+        hard=hard,
+        concern={c: concern for c in ESCALATE},
+        concern_template={c: f"concern_{c}" for c in ESCALATE},
+    )
+
+
+def metrics(
+    scored: list[dict[str, Any]], cfg: FusionConfig | None, priority: tuple[str, ...]
+) -> dict[str, float]:
+    """cfg None: the rules alone."""
+    got = []
+    for r in scored:
+        if cfg is None:
+            got.append((r["rules"], None))
+            continue
+        f = fuse(r["rules"], r["scores"], priority=priority, config=cfg)
+        got.append((f.category, f.concern[0] if f.concern else None))
+    rows = list(zip(scored, got, strict=True))
+    benign = [g for r, g in rows if r["expected"] == "none"]
+    m: dict[str, float] = {
+        "accuracy": sum(r["expected"] == g[0] for r, g in rows) / len(rows),
+        "false_refusal": sum(g[0] != "none" for g in benign) / len(benign),
+        "soft_flag": sum(g[1] is not None for g in benign) / len(benign),
+    }
+    for cat in ESCALATE:
+        mine = [g for r, g in rows if r["expected"] == cat]
+        m[f"hard_{cat}"] = sum(g[0] == cat for g in mine) / len(mine)
+        m[f"esc_{cat}"] = sum(g[0] == cat or g[1] == cat for g in mine) / len(mine)
+    return m
+
+
+def _key(setting: tuple[float, float, float], m: dict[str, float]) -> tuple[float, ...]:
+    return (
+        min(m["esc_emergency"], m["esc_self_harm"]),
+        min(m["hard_emergency"], m["hard_self_harm"]),
+        m["accuracy"],
+        *setting,
+    )
+
+
+def _row(name: str, m: dict[str, float]) -> str:
+    cols = ("esc_emergency", "esc_self_harm", "hard_emergency", "hard_self_harm", "accuracy",
+            "false_refusal", "soft_flag")  # fmt: skip
+    return f"| {name} | " + " | ".join(f"{m[c]:.3f}" for c in cols) + " |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--top", type=int, default=15, help="rows of the trade-off table")
+    parser.add_argument("--cache", type=Path, help="reuse/save the per-row scores here")
+    args = parser.parse_args()
+    scorer = load_classifier()
+    if scorer is None:
+        raise SystemExit("no classifier weights installed: train one first")
+    policy = SafetyPolicy.load(scorer=scorer)
+    if args.cache and args.cache.is_file():
+        scored = json.loads(args.cache.read_text())
+    else:
+        scored = score_rows(policy, calibration_rows())
+        if args.cache:
+            args.cache.write_text(json.dumps(scored))
+    priority = policy.priority
+    counts = {c: sum(r["expected"] == c for r in scored) for c in (*ESCALATE, "none")}
+    print(f"calibration split: {len(scored)} rows {counts}\n")
+    print(
+        "| setting (crisis_hard / concern / refusal_hard) | esc emergency | esc self_harm | "
+        "hard emergency | hard self_harm | accuracy | false refusal | soft flag |"
+    )
+    print("|" + "---|" * 8)
+    print(_row("rules only", metrics(scored, None, priority)))
+    results = []
+    for setting in itertools.product(*GRID.values()):
+        if setting[1] > setting[0]:
+            continue
+        results.append((setting, metrics(scored, config(*setting), priority)))
+    ok = [
+        (s, m)
+        for s, m in results
+        if m["false_refusal"] <= MAX_FALSE_REFUSAL and m["soft_flag"] <= MAX_SOFT_FLAG
+    ]
+    ok.sort(key=lambda sm: _key(*sm), reverse=True)
+    for s, m in ok[: args.top]:
+        print(_row(" / ".join(f"{v:g}" for v in s), m))
+    if not ok:
+        print("no setting meets the false-refusal and soft-flag limits")
+        return
+    best = ok[0][0]
+    print(f"\nchosen: crisis_hard {best[0]:g}, concern {best[1]:g}, refusal_hard {best[2]:g}")
+    current = load_fusion(categories=priority)
+    now = (current.hard["emergency"], current.concern["emergency"], current.hard["diagnosis"])
+    print(f"fusion.yaml now: crisis_hard {now[0]:g}, concern {now[1]:g}, refusal_hard {now[2]:g}")
+    print(_row("fusion.yaml", metrics(scored, current, priority)))
+
+
+if __name__ == "__main__":
+    main()
