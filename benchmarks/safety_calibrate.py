@@ -11,9 +11,12 @@ classifier on every scan unit); then every threshold setting in the grid is fuse
     refusal_hard   p(category) for a refusal or correction from the classifier alone
 
 Selection rule (fixed before looking at the table): among settings with benign false refusals
-<= 2 % and benign soft flags <= 10 %, the highest escalation recall (the lower of emergency and
-self_harm), then the highest hard-stop recall (the lower of the two), then accuracy, then the
-highest (most conservative) thresholds.
+<= 2 % and benign soft flags <= 10 % on the calibration split, and that keep the rules'
+development set (evaluation/data/safety_cases.jsonl, the set the rules were written against) at
+100 % accuracy, the highest escalation recall (the lower of emergency and self_harm), then the
+highest hard-stop recall (the lower of the two), then accuracy, then the highest (most
+conservative) thresholds. The development set is only a constraint, never a score to maximise;
+the held-out evaluation sets are not read.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from oncoguide.safety.policy import SafetyPolicy
 from oncoguide.safety.scan import scan_units
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "src" / "oncoguide" / "evaluation" / "data"
+DEV_SET = EVAL_DIR / "safety_cases.jsonl"
 ESCALATE = ("emergency", "self_harm")
 REFUSALS = ("misinformation", "dosing", "report_interpretation", "treatment_choice", "diagnosis")
 GRID = {
@@ -56,6 +60,17 @@ def calibration_rows() -> list[Any]:
     held_out = _eval_texts()
     rows = [r for r in load_labelled() if " ".join(r.text.lower().split()) not in held_out]
     return split_rows(rows)[1]
+
+
+def dev_rows() -> list[Any]:
+    from oncoguide.safety.dataset import LabelledMessage
+
+    rows = []
+    for line in DEV_SET.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            raw = json.loads(line)
+            rows.append(LabelledMessage(raw["id"], raw["text"], raw["expected"]))
+    return rows
 
 
 def score_rows(policy: SafetyPolicy, rows: list[Any]) -> list[dict[str, Any]]:
@@ -111,6 +126,20 @@ def metrics(
     return m
 
 
+def _classifier_only(
+    scored: list[dict[str, Any]], dev: list[dict[str, Any]], priority: tuple[str, ...]
+) -> dict[str, float]:
+    """The classifier alone, each row's arg-max label (no rules, no concern)."""
+    cfg = config(0.5, 0.5, 0.5)
+
+    def blind(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [r | {"rules": "none"} for r in rows]
+
+    m = metrics(blind(scored), cfg, priority)
+    m["dev_accuracy"] = metrics(blind(dev), cfg, priority)["accuracy"]
+    return m
+
+
 def _key(setting: tuple[float, float, float], m: dict[str, float]) -> tuple[float, ...]:
     return (
         min(m["esc_emergency"], m["esc_self_harm"]),
@@ -122,7 +151,7 @@ def _key(setting: tuple[float, float, float], m: dict[str, float]) -> tuple[floa
 
 def _row(name: str, m: dict[str, float]) -> str:
     cols = ("esc_emergency", "esc_self_harm", "hard_emergency", "hard_self_harm", "accuracy",
-            "false_refusal", "soft_flag")  # fmt: skip
+            "false_refusal", "soft_flag", "dev_accuracy")  # fmt: skip
     return f"| {name} | " + " | ".join(f"{m[c]:.3f}" for c in cols) + " |"
 
 
@@ -136,29 +165,37 @@ def main() -> None:
         raise SystemExit("no classifier weights installed: train one first")
     policy = SafetyPolicy.load(scorer=scorer)
     if args.cache and args.cache.is_file():
-        scored = json.loads(args.cache.read_text())
+        scored, dev = json.loads(args.cache.read_text())
     else:
         scored = score_rows(policy, calibration_rows())
+        dev = score_rows(policy, dev_rows())
         if args.cache:
-            args.cache.write_text(json.dumps(scored))
+            args.cache.write_text(json.dumps([scored, dev]))
     priority = policy.priority
     counts = {c: sum(r["expected"] == c for r in scored) for c in (*ESCALATE, "none")}
     print(f"calibration split: {len(scored)} rows {counts}\n")
     print(
         "| setting (crisis_hard / concern / refusal_hard) | esc emergency | esc self_harm | "
-        "hard emergency | hard self_harm | accuracy | false refusal | soft flag |"
+        "hard emergency | hard self_harm | accuracy | false refusal | soft flag | dev set |"
     )
-    print("|" + "---|" * 8)
-    print(_row("rules only", metrics(scored, None, priority)))
+    print("|" + "---|" * 9)
+    rules_only = metrics(scored, None, priority)
+    rules_only["dev_accuracy"] = metrics(dev, None, priority)["accuracy"]
+    print(_row("rules only", rules_only))
+    print(_row("classifier only (0.5 / - / 0.5)", _classifier_only(scored, dev, priority)))
     results = []
     for setting in itertools.product(*GRID.values()):
         if setting[1] > setting[0]:
             continue
-        results.append((setting, metrics(scored, config(*setting), priority)))
+        m = metrics(scored, config(*setting), priority)
+        m["dev_accuracy"] = metrics(dev, config(*setting), priority)["accuracy"]
+        results.append((setting, m))
     ok = [
         (s, m)
         for s, m in results
-        if m["false_refusal"] <= MAX_FALSE_REFUSAL and m["soft_flag"] <= MAX_SOFT_FLAG
+        if m["false_refusal"] <= MAX_FALSE_REFUSAL
+        and m["soft_flag"] <= MAX_SOFT_FLAG
+        and m["dev_accuracy"] == 1.0
     ]
     ok.sort(key=lambda sm: _key(*sm), reverse=True)
     for s, m in ok[: args.top]:
@@ -171,7 +208,9 @@ def main() -> None:
     current = load_fusion(categories=priority)
     now = (current.hard["emergency"], current.concern["emergency"], current.hard["diagnosis"])
     print(f"fusion.yaml now: crisis_hard {now[0]:g}, concern {now[1]:g}, refusal_hard {now[2]:g}")
-    print(_row("fusion.yaml", metrics(scored, current, priority)))
+    now_m = metrics(scored, current, priority)
+    now_m["dev_accuracy"] = metrics(dev, current, priority)["accuracy"]
+    print(_row("fusion.yaml", now_m))
 
 
 if __name__ == "__main__":
