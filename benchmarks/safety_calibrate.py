@@ -6,17 +6,23 @@ Only the calibration split of the training data (`safety.dataset.split_rows`, ne
 is used; evaluation sets are never read here. Each row is scored once (rules + the shipped
 classifier on every scan unit); then every threshold setting in the grid is fused in memory:
 
-    crisis_hard    p(emergency|self_harm) for a hard stop from the classifier alone
-    concern        p(emergency|self_harm) for a concern line (the answer goes ahead)
-    refusal_hard   p(category) for a refusal or correction from the classifier alone
+    crisis_hard     p(emergency|self_harm) for a hard stop from the classifier alone
+    concern         p(emergency|self_harm) for a concern line (the answer goes ahead)
+    refusal_hard    p(category) for a refusal or correction from the classifier alone
+    crisis_confirm  p the classifier must give a rule's emergency/self_harm for its hard stop
+                    to stand (below: a concern line instead); 0 = rules always stand
+    refusal_confirm the same for a rule's refusal or correction (below: dropped)
 
-Selection rule (fixed before looking at the table): among settings with benign false refusals
-<= 2 % and benign soft flags <= 10 % on the calibration split, and that keep the rules'
-development set (evaluation/data/safety_cases.jsonl, the set the rules were written against) at
-100 % accuracy, the highest escalation recall (the lower of emergency and self_harm), then the
-highest hard-stop recall (the lower of the two), then accuracy, then the highest (most
-conservative) thresholds. The development set is only a constraint, never a score to maximise;
-the held-out evaluation sets are not read.
+Selection rule: among settings with benign soft flags <= 10 % and benign false refusals at most
+one point above the rules alone on the calibration split, and that keep the rules' development
+set (evaluation/data/safety_cases.jsonl, the set the rules were written against) at 100 %
+accuracy: the highest escalation recall (the lower of emergency and self_harm), then the highest
+hard-stop recall (the lower of the two), then accuracy, then the highest (most conservative)
+thresholds and the smallest vetoes. (The first rule, false refusals <= 2 %, was infeasible: the
+rules alone refuse 10.5 % of the calibration split's benign rows, and every veto (`confirm`) that
+lowered that also silenced development-set crises the classifier misses; see CALIBRATION.md.)
+The development set is only a constraint, never a score to maximise; the held-out evaluation
+sets are not read.
 """
 
 from __future__ import annotations
@@ -38,11 +44,13 @@ DEV_SET = EVAL_DIR / "safety_cases.jsonl"
 ESCALATE = ("emergency", "self_harm")
 REFUSALS = ("misinformation", "dosing", "report_interpretation", "treatment_choice", "diagnosis")
 GRID = {
-    "crisis_hard": (0.5, 0.6, 0.7, 0.8, 0.9, 0.95),
-    "concern": (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5),
-    "refusal_hard": (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01),
+    "crisis_hard": (0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99),
+    "concern": (0.05, 0.1, 0.2, 0.3, 0.5),
+    "refusal_hard": (0.7, 0.9, 0.95, 0.97, 0.99, 1.01),
+    "crisis_confirm": (0.0, 0.01, 0.03, 0.1),
+    "refusal_confirm": (0.0, 0.05, 0.2),
 }
-MAX_FALSE_REFUSAL = 0.02
+FALSE_REFUSAL_SLACK = 0.01  # above the rules alone
 MAX_SOFT_FLAG = 0.10
 
 
@@ -79,7 +87,8 @@ def score_rows(policy: SafetyPolicy, rows: list[Any]) -> list[dict[str, Any]]:
     for row in rows:
         units = scan_units(row.text)
         unit_scores = policy.unit_scores(units)
-        scores = {c: max(s[c] for s in unit_scores) for c in unit_scores[0]}
+        scores = {c: max(s[c] for s in unit_scores) for c in unit_scores[0] if c != "none"}
+        scores["none"] = min(s["none"] for s in unit_scores)  # as SafetyPolicy.check does
         out.append(
             {
                 "id": row.id,
@@ -91,13 +100,21 @@ def score_rows(policy: SafetyPolicy, rows: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def config(crisis_hard: float, concern: float, refusal_hard: float) -> FusionConfig:
+def config(
+    crisis_hard: float,
+    concern: float,
+    refusal_hard: float,
+    crisis_confirm: float = 0.0,
+    refusal_confirm: float = 0.0,
+) -> FusionConfig:
     hard = {c: crisis_hard for c in ESCALATE} | {c: refusal_hard for c in REFUSALS}
+    confirm = {c: crisis_confirm for c in ESCALATE} | {c: refusal_confirm for c in REFUSALS}
     return FusionConfig(
         escalate=ESCALATE,
         hard=hard,
         concern={c: concern for c in ESCALATE},
         concern_template={c: f"concern_{c}" for c in ESCALATE},
+        confirm=confirm,
     )
 
 
@@ -140,12 +157,13 @@ def _classifier_only(
     return m
 
 
-def _key(setting: tuple[float, float, float], m: dict[str, float]) -> tuple[float, ...]:
+def _key(setting: tuple[float, ...], m: dict[str, float]) -> tuple[float, ...]:
     return (
         min(m["esc_emergency"], m["esc_self_harm"]),
         min(m["hard_emergency"], m["hard_self_harm"]),
         m["accuracy"],
-        *setting,
+        *setting[:3],
+        *(-v for v in setting[3:]),  # the smallest veto that does the job
     )
 
 
@@ -159,8 +177,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=15, help="rows of the trade-off table")
     parser.add_argument("--cache", type=Path, help="reuse/save the per-row scores here")
+    parser.add_argument("--model", type=Path, help="classifier folder (default: the shipped one)")
     args = parser.parse_args()
-    scorer = load_classifier()
+    scorer = load_classifier(args.model)
     if scorer is None:
         raise SystemExit("no classifier weights installed: train one first")
     policy = SafetyPolicy.load(scorer=scorer)
@@ -175,17 +194,18 @@ def main() -> None:
     counts = {c: sum(r["expected"] == c for r in scored) for c in (*ESCALATE, "none")}
     print(f"calibration split: {len(scored)} rows {counts}\n")
     print(
-        "| setting (crisis_hard / concern / refusal_hard) | esc emergency | esc self_harm | "
+        "| crisis_hard / concern / refusal_hard / crisis_confirm / refusal_confirm | "
+        "esc emergency | esc self_harm | "
         "hard emergency | hard self_harm | accuracy | false refusal | soft flag | dev set |"
     )
     print("|" + "---|" * 9)
     rules_only = metrics(scored, None, priority)
     rules_only["dev_accuracy"] = metrics(dev, None, priority)["accuracy"]
     print(_row("rules only", rules_only))
-    print(_row("classifier only (0.5 / - / 0.5)", _classifier_only(scored, dev, priority)))
+    print(_row("classifier alone (p >= 0.5, no rules)", _classifier_only(scored, dev, priority)))
     results = []
     for setting in itertools.product(*GRID.values()):
-        if setting[1] > setting[0]:
+        if setting[1] > setting[0] or setting[4] > setting[2]:
             continue
         m = metrics(scored, config(*setting), priority)
         m["dev_accuracy"] = metrics(dev, config(*setting), priority)["accuracy"]
@@ -193,7 +213,7 @@ def main() -> None:
     ok = [
         (s, m)
         for s, m in results
-        if m["false_refusal"] <= MAX_FALSE_REFUSAL
+        if m["false_refusal"] <= rules_only["false_refusal"] + FALSE_REFUSAL_SLACK
         and m["soft_flag"] <= MAX_SOFT_FLAG
         and m["dev_accuracy"] == 1.0
     ]
@@ -204,10 +224,17 @@ def main() -> None:
         print("no setting meets the false-refusal and soft-flag limits")
         return
     best = ok[0][0]
-    print(f"\nchosen: crisis_hard {best[0]:g}, concern {best[1]:g}, refusal_hard {best[2]:g}")
+    names = list(GRID)
+    print("\nchosen: " + ", ".join(f"{n} {v:g}" for n, v in zip(names, best, strict=True)))
     current = load_fusion(categories=priority)
-    now = (current.hard["emergency"], current.concern["emergency"], current.hard["diagnosis"])
-    print(f"fusion.yaml now: crisis_hard {now[0]:g}, concern {now[1]:g}, refusal_hard {now[2]:g}")
+    now = (
+        current.hard["emergency"],
+        current.concern["emergency"],
+        current.hard["diagnosis"],
+        current.confirm.get("emergency", 0.0),
+        current.confirm.get("diagnosis", 0.0),
+    )
+    print("fusion.yaml now: " + ", ".join(f"{n} {v:g}" for n, v in zip(names, now, strict=True)))
     now_m = metrics(scored, current, priority)
     now_m["dev_accuracy"] = metrics(dev, current, priority)["accuracy"]
     print(_row("fusion.yaml", now_m))

@@ -116,3 +116,21 @@ def test_explain_lists_every_sentence_rules_scores_and_decision(
     assert report["units"][1]["scores"]["misinformation"] == pytest.approx(0.99)
     assert report["decision"]["category"] == "self_harm"
     assert report["priority"][:2] == ["emergency", "self_harm"]
+
+
+def test_a_rule_crisis_the_classifier_rules_out_becomes_a_concern_not_silence() -> None:
+    cfg = FusionConfig(
+        escalate=CONFIG.escalate,
+        hard=CONFIG.hard,
+        concern=CONFIG.concern,
+        concern_template=CONFIG.concern_template,
+        confirm={"emergency": 0.05, "diagnosis": 0.1},
+    )
+    f = fuse("emergency", {"emergency": 0.01, "none": 0.99}, priority=PRIORITY, config=cfg)
+    assert (f.category, f.concern) == ("none", ("emergency", 0.01))
+    f = fuse("emergency", {"emergency": 0.2}, priority=PRIORITY, config=cfg)
+    assert (f.category, f.source, f.concern) == ("emergency", "rules", None)
+    f = fuse("diagnosis", {"diagnosis": 0.02}, priority=PRIORITY, config=cfg)
+    assert (f.category, f.concern) == ("none", None)
+    f = fuse("emergency", {}, priority=PRIORITY, config=cfg)  # no classifier: the rules decide
+    assert f.category == "emergency"

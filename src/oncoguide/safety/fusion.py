@@ -1,21 +1,26 @@
 """Fuse the rule decision and the classifier's probabilities into one category and a concern.
 
-    candidates = {rule category} ∪ {c : p(c) >= hard[c]}
+    r          = the rules' category, kept only if p(r) >= confirm[r]; otherwise r is "demoted"
+    candidates = {r} ∪ {c : p(c) >= hard[c]}
     category   = the first candidate in `priority` (rules/_context.yaml), or "none"
-    concern    = the first escalating category e (emergency, self_harm) with
-                 concern[e] <= p(e), when the category is not itself an escalating one
+    concern    = when the category is not itself an escalating one (emergency, self_harm): a
+                 demoted escalating rule category, else the first escalating e with
+                 p(e) >= concern[e]
 
 So emergency and self-harm from EITHER source win over any refusal (a plain union let a rule's
-refusal hide the classifier's crisis call), a crisis the classifier is sure of stops the turn, and a
-doubtful one lets the answer go ahead behind one short, kind line. `p(c)` is the classifier's
-probability for c, maximised over the scanned units (`scan.py`). Thresholds live in `fusion.yaml`
-and were chosen on the calibration split (CALIBRATION.md).
+refusal hide the classifier's crisis call); a crisis the classifier is sure of stops the turn; a
+doubtful one lets the answer go ahead behind one short, kind line. When the two sources disagree
+on a rule's crisis (the classifier gives it almost nothing anywhere in the message) the rule's
+hard stop becomes that concern line instead: never silence. `p(c)` is the classifier's
+probability for c, maximised over the scanned units (`scan.py`). Without classifier scores the
+rules decide alone. Thresholds live in `fusion.yaml`, chosen on the calibration split
+(CALIBRATION.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -40,6 +45,7 @@ class FusionConfig:
     hard: Mapping[str, float]
     concern: Mapping[str, float]
     concern_template: Mapping[str, str]
+    confirm: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -58,14 +64,21 @@ def fuse(
 ) -> Fused:
     """The fused verdict (see the module docstring for the formula)."""
     sources: dict[str, str] = {}
-    if rule_category != "none":
+    demoted = None
+    if rule_category != "none" and scores:
+        p_rule = scores.get(rule_category, 0.0)
+        if p_rule < config.confirm.get(rule_category, 0.0):
+            demoted = (rule_category, p_rule)
+    if rule_category != "none" and demoted is None:
         sources[rule_category] = "rules"
     for cat, threshold in config.hard.items():
         if scores.get(cat, 0.0) >= threshold:
             sources.setdefault(cat, "classifier")
     category = next((c for c in priority if c in sources), "none")
     concern = None
-    if category not in config.escalate:
+    if category not in config.escalate and demoted and demoted[0] in config.escalate:
+        concern = demoted
+    elif category not in config.escalate:
         for cat in (c for c in priority if c in config.escalate):
             p = scores.get(cat, 0.0)
             if p >= config.concern.get(cat, 1.1):
@@ -95,7 +108,7 @@ def load_fusion(path: Path | None = None, *, categories: Sequence[str]) -> Fusio
     unknown = (set(escalate) | set(raw) | set(templates)) - set(categories)
     if unknown:
         raise PolicyError(f"{path}: unknown categories {sorted(unknown)}")
-    hard, concern = {}, {}
+    hard, concern, confirm = {}, {}, {}
     for cat, item in raw.items():
         if not isinstance(item, dict) or "hard" not in item:
             raise PolicyError(f"{path}: thresholds.{cat} needs a 'hard' probability")
@@ -108,4 +121,6 @@ def load_fusion(path: Path | None = None, *, categories: Sequence[str]) -> Fusio
                 )
             if concern[str(cat)] > hard[str(cat)]:
                 raise PolicyError(f"{path}: thresholds.{cat}: concern above hard")
-    return FusionConfig(escalate, hard, concern, templates)
+        if "confirm" in item:
+            confirm[str(cat)] = _probability(item["confirm"], f"thresholds.{cat}.confirm")
+    return FusionConfig(escalate, hard, concern, templates, confirm)
