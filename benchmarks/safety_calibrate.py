@@ -6,7 +6,8 @@ Only the calibration split of the training data (`safety.dataset.split_rows`, ne
 is used; evaluation sets are never read here. Each row is scored once (rules + the shipped
 classifier on every scan unit); then every threshold setting in the grid is fused in memory:
 
-    crisis_hard     p(emergency|self_harm) for a hard stop from the classifier alone
+    emergency_hard  p(emergency) for a hard stop from the classifier alone
+    self_harm_hard  p(self_harm) for a hard stop from the classifier alone
     concern         p(emergency|self_harm) for a concern line (the answer goes ahead)
     refusal_hard    p(category) for a refusal or correction from the classifier alone
     crisis_confirm  p the classifier must give a rule's emergency/self_harm for its hard stop
@@ -44,11 +45,12 @@ DEV_SET = EVAL_DIR / "safety_cases.jsonl"
 ESCALATE = ("emergency", "self_harm")
 REFUSALS = ("misinformation", "dosing", "report_interpretation", "treatment_choice", "diagnosis")
 GRID = {
-    "crisis_hard": (0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99),
+    "emergency_hard": (0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99),
+    "self_harm_hard": (0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99),
     "concern": (0.05, 0.1, 0.2, 0.3, 0.5),
     "refusal_hard": (0.7, 0.9, 0.95, 0.97, 0.99, 1.01),
-    "crisis_confirm": (0.0, 0.01, 0.03, 0.1),
-    "refusal_confirm": (0.0, 0.05, 0.2),
+    "crisis_confirm": (0.0, 0.01),
+    "refusal_confirm": (0.0, 0.05),
 }
 FALSE_REFUSAL_SLACK = 0.01  # above the rules alone
 MAX_SOFT_FLAG = 0.10
@@ -101,13 +103,16 @@ def score_rows(policy: SafetyPolicy, rows: list[Any]) -> list[dict[str, Any]]:
 
 
 def config(
-    crisis_hard: float,
+    emergency_hard: float,
+    self_harm_hard: float,
     concern: float,
     refusal_hard: float,
     crisis_confirm: float = 0.0,
     refusal_confirm: float = 0.0,
+    per_refusal: dict[str, float] | None = None,
 ) -> FusionConfig:
-    hard = {c: crisis_hard for c in ESCALATE} | {c: refusal_hard for c in REFUSALS}
+    hard = {"emergency": emergency_hard, "self_harm": self_harm_hard}
+    hard |= {c: refusal_hard for c in REFUSALS} | (per_refusal or {})
     confirm = {c: crisis_confirm for c in ESCALATE} | {c: refusal_confirm for c in REFUSALS}
     return FusionConfig(
         escalate=ESCALATE,
@@ -147,7 +152,7 @@ def _classifier_only(
     scored: list[dict[str, Any]], dev: list[dict[str, Any]], priority: tuple[str, ...]
 ) -> dict[str, float]:
     """The classifier alone, each row's arg-max label (no rules, no concern)."""
-    cfg = config(0.5, 0.5, 0.5)
+    cfg = config(0.5, 0.5, 0.5, 0.5)
 
     def blind(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [r | {"rules": "none"} for r in rows]
@@ -161,9 +166,10 @@ def _key(setting: tuple[float, ...], m: dict[str, float]) -> tuple[float, ...]:
     return (
         min(m["esc_emergency"], m["esc_self_harm"]),
         min(m["hard_emergency"], m["hard_self_harm"]),
+        m["hard_emergency"] + m["hard_self_harm"],
         m["accuracy"],
-        *setting[:3],
-        *(-v for v in setting[3:]),  # the smallest veto that does the job
+        *setting[:4],
+        *(-v for v in setting[4:]),  # the smallest veto that does the job
     )
 
 
@@ -171,6 +177,40 @@ def _row(name: str, m: dict[str, float]) -> str:
     cols = ("esc_emergency", "esc_self_harm", "hard_emergency", "hard_self_harm", "accuracy",
             "false_refusal", "soft_flag", "dev_accuracy")  # fmt: skip
     return f"| {name} | " + " | ".join(f"{m[c]:.3f}" for c in cols) + " |"
+
+
+REFUSAL_STEPS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99, 1.01)
+
+
+def _refine_refusals(
+    best: tuple[float, ...],
+    scored: list[dict[str, Any]],
+    dev: list[dict[str, Any]],
+    priority: tuple[str, ...],
+    rules_false_refusal: float,
+) -> dict[str, float]:
+    """Second stage: one refusal category at a time (priority order), the threshold with the best
+    calibration accuracy under the same limits (ties: the higher threshold)."""
+    per = {c: best[3] for c in REFUSALS}
+    print("\n| refusal category | threshold | accuracy | false refusal | dev set |")
+    print("|---|---|---|---|---|")
+    for cat in (c for c in priority if c in REFUSALS):
+        options = []
+        for t in REFUSAL_STEPS:
+            cfg = config(*best, per_refusal=per | {cat: t})
+            m = metrics(scored, cfg, priority)
+            d = metrics(dev, cfg, priority)["accuracy"]
+            feasible = (
+                d == 1.0
+                and m["soft_flag"] <= MAX_SOFT_FLAG
+                and m["false_refusal"] <= rules_false_refusal + FALSE_REFUSAL_SLACK
+            )
+            if feasible:
+                options.append((m["accuracy"], t, m))
+        acc, t, m = max(options)
+        per[cat] = t
+        print(f"| {cat} | {t:g} | {acc:.3f} | {m['false_refusal']:.3f} | 1.000 |")
+    return per
 
 
 def main() -> None:
@@ -194,7 +234,7 @@ def main() -> None:
     counts = {c: sum(r["expected"] == c for r in scored) for c in (*ESCALATE, "none")}
     print(f"calibration split: {len(scored)} rows {counts}\n")
     print(
-        "| crisis_hard / concern / refusal_hard / crisis_confirm / refusal_confirm | "
+        "| " + " / ".join(GRID) + " | "
         "esc emergency | esc self_harm | "
         "hard emergency | hard self_harm | accuracy | false refusal | soft flag | dev set |"
     )
@@ -205,7 +245,7 @@ def main() -> None:
     print(_row("classifier alone (p >= 0.5, no rules)", _classifier_only(scored, dev, priority)))
     results = []
     for setting in itertools.product(*GRID.values()):
-        if setting[1] > setting[0] or setting[4] > setting[2]:
+        if setting[2] > min(setting[0], setting[1]) or setting[5] > setting[3]:
             continue
         m = metrics(scored, config(*setting), priority)
         m["dev_accuracy"] = metrics(dev, config(*setting), priority)["accuracy"]
@@ -226,15 +266,11 @@ def main() -> None:
     best = ok[0][0]
     names = list(GRID)
     print("\nchosen: " + ", ".join(f"{n} {v:g}" for n, v in zip(names, best, strict=True)))
+    per = _refine_refusals(best, scored, dev, priority, rules_only["false_refusal"])
+    print("per-category refusal thresholds: " + ", ".join(f"{c} {t:g}" for c, t in per.items()))
     current = load_fusion(categories=priority)
-    now = (
-        current.hard["emergency"],
-        current.concern["emergency"],
-        current.hard["diagnosis"],
-        current.confirm.get("emergency", 0.0),
-        current.confirm.get("diagnosis", 0.0),
-    )
-    print("fusion.yaml now: " + ", ".join(f"{n} {v:g}" for n, v in zip(names, now, strict=True)))
+    print(f"fusion.yaml now: hard {dict(current.hard)}, concern {dict(current.concern)}, "
+          f"confirm {dict(current.confirm)}")  # fmt: skip
     now_m = metrics(scored, current, priority)
     now_m["dev_accuracy"] = metrics(dev, current, priority)["accuracy"]
     print(_row("fusion.yaml", now_m))

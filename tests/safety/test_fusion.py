@@ -44,6 +44,14 @@ def test_a_rule_crisis_beats_a_classifier_refusal() -> None:
     assert _fuse("emergency", diagnosis=0.99) == ("emergency", "rules", None)
 
 
+def test_a_rule_crisis_keeps_its_own_message_over_the_classifier_other_crisis() -> None:
+    assert _fuse("self_harm", emergency=0.95) == ("self_harm", "rules", None)
+
+
+def test_a_classifier_emergency_outranks_a_rule_refusal_by_priority() -> None:
+    assert _fuse("diagnosis", emergency=0.95) == ("emergency", "classifier", None)
+
+
 def test_doubtful_crisis_is_a_concern_and_the_rule_refusal_stands() -> None:
     assert _fuse("dosing", self_harm=0.6) == ("dosing", "rules", ("self_harm", 0.6))
 
@@ -74,7 +82,7 @@ def test_fusion_yaml_rejects_a_concern_above_hard(tmp_path: Path) -> None:
 def fused_policy() -> SafetyPolicy:
     scorer = KeywordScorer(
         {
-            "goodbye letters": ("self_harm", 0.97),
+            "goodbye letters": ("self_harm", 0.995),
             "fever": ("emergency", 0.55),
             "ivermectin": ("misinformation", 0.99),
         }
@@ -88,7 +96,7 @@ def test_policy_hard_stop_from_the_classifier_alone(fused_policy: SafetyPolicy) 
     assert d.category == "self_harm" and d.rule_id is None
     assert "skip_retrieval" in d.actions and d.message and "988" in d.message
     assert d.span == "I have written my goodbye letters."
-    assert d.scores["self_harm"] == pytest.approx(0.97)
+    assert d.scores["self_harm"] == pytest.approx(0.995)
 
 
 def test_policy_concern_carries_the_region_number(fused_policy: SafetyPolicy) -> None:

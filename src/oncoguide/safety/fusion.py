@@ -2,7 +2,8 @@
 
     r          = the rules' category, kept only if p(r) >= confirm[r]; otherwise r is "demoted"
     candidates = {r} ∪ {c : p(c) >= hard[c]}
-    category   = the first candidate in `priority` (rules/_context.yaml), or "none"
+    category   = r if r is an escalating category (the rules' crisis keeps its own message),
+                 else the first candidate in `priority` (rules/_context.yaml), or "none"
     concern    = when the category is not itself an escalating one (emergency, self_harm): a
                  demoted escalating rule category, else the first escalating e with
                  p(e) >= concern[e]
@@ -74,7 +75,10 @@ def fuse(
     for cat, threshold in config.hard.items():
         if scores.get(cat, 0.0) >= threshold:
             sources.setdefault(cat, "classifier")
-    category = next((c for c in priority if c in sources), "none")
+    if sources.get(rule_category) == "rules" and rule_category in config.escalate:
+        category = rule_category  # a rule's crisis keeps its own message (crisis vs emergency)
+    else:
+        category = next((c for c in priority if c in sources), "none")
     concern = None
     if category not in config.escalate and demoted and demoted[0] in config.escalate:
         concern = demoted
@@ -110,16 +114,17 @@ def load_fusion(path: Path | None = None, *, categories: Sequence[str]) -> Fusio
         raise PolicyError(f"{path}: unknown categories {sorted(unknown)}")
     hard, concern, confirm = {}, {}, {}
     for cat, item in raw.items():
-        if not isinstance(item, dict) or "hard" not in item:
-            raise PolicyError(f"{path}: thresholds.{cat} needs a 'hard' probability")
-        hard[str(cat)] = _probability(item["hard"], f"thresholds.{cat}.hard")
+        if not isinstance(item, dict):
+            raise PolicyError(f"{path}: thresholds.{cat} must be a mapping")
+        if "hard" in item:  # without it the classifier never decides this category alone
+            hard[str(cat)] = _probability(item["hard"], f"thresholds.{cat}.hard")
         if "concern" in item:
             concern[str(cat)] = _probability(item["concern"], f"thresholds.{cat}.concern")
             if cat not in escalate or cat not in templates:
                 raise PolicyError(
                     f"{path}: only escalating categories with a template have concern"
                 )
-            if concern[str(cat)] > hard[str(cat)]:
+            if concern[str(cat)] > hard.get(str(cat), 1.0):
                 raise PolicyError(f"{path}: thresholds.{cat}: concern above hard")
         if "confirm" in item:
             confirm[str(cat)] = _probability(item["confirm"], f"thresholds.{cat}.confirm")
