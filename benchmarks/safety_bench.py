@@ -27,6 +27,23 @@ _FILLER = (
 )
 
 
+_TOPICS = (
+    "her appetite", "the night sweats", "the parking at the hospital", "her sister's visit",
+    "the wig fitting", "the clinical trial forms", "the mouth rinse", "her walking frame",
+    "the dog", "the district nurse", "the pharmacy delivery", "the bathroom rail",
+)  # fmt: skip
+
+
+def _letter(chars: int) -> str:
+    """A benign letter of distinct sentences (no two windows alike, unlike the repeated filler)."""
+    out, i = [], 0
+    while sum(len(s) + 1 for s in out) < chars:
+        topic = _TOPICS[i % len(_TOPICS)]
+        out.append(f"On day {i + 1} of this cycle we talked with the nurse about {topic} again.")
+        i += 1
+    return " ".join(out)[:chars]
+
+
 def _messages() -> dict[str, str]:
     benign_4k = (_FILLER * 40)[:3980] + " Tips?"
     buried_4k = (
@@ -39,6 +56,7 @@ def _messages() -> dict[str, str]:
     )
     return {
         "4k benign": benign_4k,
+        "4k letter, distinct": _letter(4000),
         "4k buried emergency": buried_4k,
         "100KB buried emergency": buried_100k,
     }

@@ -54,3 +54,12 @@ def test_empty_batch_and_order_is_kept(classifier: SafetyClassifier) -> None:
 def test_setting_off_means_rules_only() -> None:
     assert not SafetyPolicy.load(classifier=False).has_classifier
     assert SafetyPolicy.load(classifier=True).has_classifier
+
+
+@pytest.mark.slow
+def test_fused_policy_keeps_the_rules_development_set_at_100_percent() -> None:
+    from oncoguide.evaluation.safety_eval import DEFAULT_SAFETY_CASES, evaluate_safety
+
+    report = evaluate_safety(SafetyPolicy.load(classifier=True), DEFAULT_SAFETY_CASES)
+    assert report["errors"] == []
+    assert report["soft_flag_rate"] <= 0.10
