@@ -1,0 +1,207 @@
+"""Multi-turn: resolve a follow-up against the last topic, or ask one clarifying question.
+
+The session keeps a `ConversationState`: the last topic's *subject* (the words of the question that
+name what it was about, e.g. "multiple myeloma"), its resolved question, and the pages and sections
+that answer cited. A new message is read in three shapes:
+
+- new topic, "what is tamoxifen?" (names its own subject): the message as typed is searched;
+- follow-up on an aspect, "and how is it treated?", "what about side effects?" (no subject, or
+  only a pronoun): the last subject + the message;
+- follow-up on the answer, "what does that mean?", "explain that": the last resolved question.
+
+A subject is what is left of a message after function words, question scaffolding and *aspect*
+words (treatment, symptoms, side effects, ...) are removed. A message whose only words are aspects
+with no subject and no topic to lean on is ambiguous when the aspect changes the answer by cancer
+type ("what's the treatment?"): then one clarifying question with suggested replies is returned,
+at most once per topic. The safety check runs on every message before this matters: emergencies
+and crises are answered by the turn, never clarified (`plan_turn` only clarifies plain questions).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from oncoguide.answer.text import STOPWORDS, words
+from oncoguide.types import TurnResult
+
+__all__ = [
+    "ASPECT_WORDS",
+    "Clarification",
+    "ConversationState",
+    "Topic",
+    "TurnPlan",
+    "message_subject",
+    "plan_turn",
+    "remember_turn",
+]
+
+# Words that name an aspect of a subject, never the subject itself.
+ASPECT_WORDS = frozenset(
+    (
+        "treatment", "treatments", "treat", "treated", "treating", "therapy", "therapies",
+        "cure", "cured", "curable", "manage", "managed", "symptom", "symptoms", "sign", "signs",
+        "side", "effect", "effects", "effective", "risk", "risks", "cause", "causes", "caused",
+        "diagnosis", "diagnosed", "diagnose", "test", "tests", "tested", "screening", "screened",
+        "stage", "stages", "staging", "prognosis", "outlook", "survival", "rate", "rates",
+        "prevent", "prevention", "prevented", "common", "work", "works", "used", "use", "uses",
+        "mean", "means", "meaning", "explain", "else", "long", "last", "happen", "happens",
+        "next", "after", "expect", "normal", "bad", "serious", "dangerous", "kind", "kinds",
+        "type", "types", "option", "options", "best", "help", "helps", "need", "feel",
+        "like", "called", "hereditary", "inherited", "genetic", "spread", "come", "back",
+        "recur", "recurrence", "given", "take", "taking", "men", "women", "children", "kids",
+        "people", "adults", "too", "also", "okay", "ok", "thanks", "thank", "really", "one",
+        "first", "find", "learn", "information", "info", "related", "about", "different",
+        "same", "difference", "involved", "likely", "often", "usually", "there", "any",
+    )
+)  # fmt: skip
+
+_PRONOUNS = frozenset(("it", "its", "they", "them", "their", "this", "that", "these", "those"))
+_MEANING = re.compile(
+    r"\b(what does (that|this|it) mean|what do you mean|(explain|clarify) (that|this|it)"
+    r"|in (plain|simple|simpler) (words|english|terms)|i don'?t understand)\b",
+    re.IGNORECASE,
+)
+_CONTINUATION = re.compile(r"^\s*(and|also|so|then|but|what about|how about|and what)\b", re.I)
+# Aspects whose answer depends on which cancer it is: asked with no subject and no topic, clarify.
+_TYPE_DEPENDENT = frozenset(
+    ("treatment", "treatments", "treated", "treat", "symptoms", "symptom", "stages", "staging",
+     "prognosis", "survival", "outlook", "screening", "causes", "cause")
+)  # fmt: skip
+_SUGGESTED_TYPES = ("Breast cancer", "Lung cancer", "Prostate cancer", "Colorectal cancer")
+
+
+def message_subject(text: str) -> list[str]:
+    """The words of `text` that name what it is about (no function, aspect or pronoun words)."""
+    return [
+        w
+        for w in words(text)
+        if w not in STOPWORDS and w not in ASPECT_WORDS and w not in _PRONOUNS and len(w) > 1
+    ]
+
+
+@dataclass(frozen=True)
+class Topic:
+    subject: str
+    question: str
+    urls: tuple[str, ...] = ()
+    headings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """What the session remembers between turns (stored as JSON on the session)."""
+
+    topic: Topic | None = None
+    clarified: bool = False  # a clarifying question was already asked for the current topic
+    pending_aspect: str | None = None  # the ambiguous question a clarification is waiting on
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = {"clarified": self.clarified, "pending": self.pending_aspect}
+        if self.topic is not None:
+            t = self.topic
+            data["topic"] = {"subject": t.subject, "question": t.question,
+                             "urls": list(t.urls), "headings": list(t.headings)}  # fmt: skip
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> ConversationState:
+        data = json.loads(text or "{}")
+        raw = data.get("topic")
+        topic = None
+        if raw:
+            topic = Topic(raw["subject"], raw["question"], tuple(raw.get("urls", ())),
+                          tuple(raw.get("headings", ())))  # fmt: skip
+        return cls(topic, bool(data.get("clarified")), data.get("pending"))
+
+
+@dataclass(frozen=True)
+class Clarification:
+    question: str
+    suggested_replies: tuple[str, ...]
+
+    def to_answer_dict(self, message: str) -> dict[str, Any]:
+        """The answer object of a clarifying turn (same keys as any answer)."""
+        return {
+            "question": message, "answer": self.question, "sentences": [], "citations": [],
+            "safety": {"category": "none", "rule_id": None, "span": None, "actions": [],
+                       "template_id": None, "message": None},
+            "abstained": False, "abstain_reason": None, "reading_grade": None,
+            "timings_ms": {}, "resolved_question": message,
+            "suggested_replies": list(self.suggested_replies),
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TurnPlan:
+    """What to run for a message: the query to search, the subject it is about, or a clarification
+    (then `query` is unused). `state` is the state to keep if the plan is a clarification."""
+
+    query: str
+    subject: str
+    followup: bool
+    cancer_type: str | None
+    clarify: Clarification | None = None
+    state: ConversationState = field(default_factory=ConversationState)
+
+
+def plan_turn(message: str, state: ConversationState, *, cancer_type: str | None) -> TurnPlan:
+    """Read `message` against the session's state (see the module docstring's list)."""
+    text = message.strip()
+    subject = message_subject(text)
+    topic = state.topic
+    if state.pending_aspect is not None and subject:
+        # The reply to a clarifying question names the subject: answer the question it was about.
+        query = f"{state.pending_aspect} {' '.join(subject)}"
+        return TurnPlan(query, " ".join(subject), True, cancer_type)
+    if topic is not None and _MEANING.search(text) and len(subject) <= 1:
+        return TurnPlan(topic.question, topic.subject, True, cancer_type)
+    leans_back = not subject or (
+        len(subject) <= 2
+        and (_CONTINUATION.search(text) or _has_pronoun(text))
+        and topic is not None
+        and not _names_new_subject(subject, topic)
+    )
+    if topic is not None and leans_back:
+        return TurnPlan(f"{topic.subject} {text}", topic.subject, True, cancer_type)
+    if not subject and cancer_type is None and _type_dependent(text) and not state.clarified:
+        clarify = Clarification(
+            "Which cancer is this about? The answer is different for each type.",
+            _SUGGESTED_TYPES,
+        )
+        return TurnPlan(text, "", False, cancer_type, clarify,
+                        ConversationState(topic, True, text))  # fmt: skip
+    if not subject and cancer_type is not None:
+        return TurnPlan(f"{cancer_type} {text}", cancer_type, False, cancer_type)
+    return TurnPlan(text, " ".join(subject), False, cancer_type)
+
+
+def _has_pronoun(text: str) -> bool:
+    return any(w in _PRONOUNS for w in words(text))
+
+
+def _names_new_subject(subject: list[str], topic: Topic) -> bool:
+    """True when the message's subject words are not the topic's (a pronoun-free new subject)."""
+    known = set(words(topic.subject)) | set(words(topic.question))
+    return any(w not in known for w in subject) and not any(w in known for w in subject)
+
+
+def _type_dependent(text: str) -> bool:
+    return any(w in _TYPE_DEPENDENT for w in words(text))
+
+
+def remember_turn(
+    plan: TurnPlan, result: TurnResult, previous: ConversationState
+) -> ConversationState:
+    """The state after an answered turn: its topic (subject, question, cited pages and sections).
+
+    A turn that cited nothing (abstention, emergency, crisis) keeps the earlier topic."""
+    cites = result.answer.citations
+    if not cites:
+        return ConversationState(previous.topic, previous.clarified, None)
+    subject = plan.subject or cites[0].title
+    urls = tuple(dict.fromkeys(c.url for c in cites))
+    headings = tuple(dict.fromkeys(c.heading for c in cites if c.heading))
+    return ConversationState(Topic(subject, plan.query, urls, headings), False, None)
