@@ -47,6 +47,7 @@ __all__ = [
     "main",
     "safety_check",
     "search_cmd",
+    "serve_cmd",
 ]
 
 app = typer.Typer(
@@ -466,6 +467,28 @@ def demo(
     out.print(f"\n[bold]3. Asking:[/] {question!r}")
     ask_cmd(question, db=settings.db)
     print_next_steps(out, demo_next_commands(db, question, path))
+
+
+# --- the HTTP service ----------------------------------------------------------------------
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="TCP port to listen on.")
+    ] = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="Server processes (uvicorn workers).")
+    ] = 1,
+    db: DbOpt = None,
+    embedder: EmbedOpt = None,
+) -> None:
+    """Serve the HTTP API (chat, sessions, feedback, search, health, admin) with uvicorn."""
+    from oncoguide.api.server import serve
+
+    settings = _settings(db, embedder=embedder)
+    _run(lambda: serve(settings, host=host, port=port, workers=workers))
 
 
 # --- settings --------------------------------------------------------------------------------

@@ -194,6 +194,8 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
 
 def app_from_environment() -> FastAPI:
     """The uvicorn factory for `oncoguide serve` (each worker reads the ONCOGUIDE_* settings)."""
+    from oncoguide.api.server import configure_logging
     from oncoguide.config import load_settings
 
+    configure_logging()
     return create_app(load_settings())
