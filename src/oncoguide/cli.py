@@ -39,6 +39,7 @@ __all__ = [
     "config_show",
     "demo",
     "eval_answers",
+    "eval_conversations",
     "eval_retrieval",
     "eval_safety",
     "ingest_cmd",
@@ -428,6 +429,49 @@ def eval_answers(
             "offtopic_abstention_rate",
             "false_abstention_rate",
             "reading_grade_median",
+            "latency_ms",
+        ],
+    )
+
+
+@eval_app.command("conversations")
+def eval_conversations(
+    conversations: Annotated[
+        Path | None,
+        typer.Option(
+            "--conversations", help="JSONL conversation set.", show_default="the bundled set"
+        ),
+    ] = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Follow-up gold-hit, clarifications and latency over multi-turn conversations."""
+    from oncoguide.chat.service import evaluation_service
+    from oncoguide.evaluation.conversation_eval import BUNDLED, evaluate_conversations
+
+    path = conversations or BUNDLED
+    settings = _settings(db)
+
+    def run() -> dict[str, Any]:
+        with evaluation_service(settings) as service:
+            urls = [d.url for d in service.assistant.store.iter_documents()]
+            return evaluate_conversations(service, path, known_urls=urls)
+
+    report = _run(run)
+    _print_report(
+        report,
+        as_json,
+        [
+            "conversations",
+            "skipped_not_in_index",
+            "followup_turns",
+            "followup_gold_hit",
+            "followup_first_cited_gold",
+            "followup_alone_gold_hit",
+            "followup_abstained",
+            "clarify_expected",
+            "clarify_asked",
+            "clarify_unexpected",
             "latency_ms",
         ],
     )

@@ -253,3 +253,35 @@ def test_data_survives_a_restart(api_db: Path) -> None:
 
 def test_unknown_route_is_json_404(client: TestClient) -> None:
     _error(client.get("/v1/nothing"), 404, "not_found")
+
+
+def test_follow_up_is_answered_from_the_last_topic(client: TestClient) -> None:
+    sid = new_session(client)
+    first = client.post(
+        "/v1/chat", json={"session_id": sid, "message": "why does chemotherapy cause hair loss?"}
+    ).json()
+    assert any("hair-loss" in c["url"] for c in first["citations"])
+    follow = client.post(
+        "/v1/chat", json={"session_id": sid, "message": "will it grow back?"}
+    ).json()
+    assert "hair" in follow["resolved_question"] and follow["question"] == "will it grow back?"
+    assert any("hair-loss" in c["url"] for c in follow["citations"])
+
+
+def test_clarifying_question_once_then_answer(client: TestClient) -> None:
+    sid = new_session(client)
+    ask = client.post(
+        "/v1/chat", json={"session_id": sid, "message": "what's the treatment?"}
+    ).json()
+    assert ask["suggested_replies"] and ask["message_id"] and not ask["citations"]
+    again = client.post(
+        "/v1/chat", json={"session_id": sid, "message": "what's the treatment?"}
+    ).json()
+    assert again["suggested_replies"] == []
+
+
+def test_no_clarifying_question_before_an_emergency(client: TestClient) -> None:
+    sid = new_session(client)
+    text = "what's the treatment? I can't breathe and my chest hurts"
+    reply = client.post("/v1/chat", json={"session_id": sid, "message": text}).json()
+    assert reply["suggested_replies"] == [] and reply["safety"]["category"] == "emergency"

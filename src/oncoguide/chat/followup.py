@@ -70,14 +70,24 @@ _TYPE_DEPENDENT = frozenset(
     ("treatment", "treatments", "treated", "treat", "symptoms", "symptom", "stages", "staging",
      "prognosis", "survival", "outlook", "screening", "causes", "cause")
 )  # fmt: skip
+_GENERIC = frozenset(("cancer", "cancers", "tumor", "tumors", "tumour", "tumours", "disease"))
+_DISEASE_HEADS = frozenset(
+    ("cancer", "cancers", "leukemia", "leukaemia", "lymphoma", "melanoma", "myeloma", "sarcoma",
+     "carcinoma", "mesothelioma", "tumor", "tumors", "tumour", "tumours", "glioma", "blastoma")
+)  # fmt: skip
 _SUGGESTED_TYPES = ("Breast cancer", "Lung cancer", "Prostate cancer", "Colorectal cancer")
+
+
+def _tokens(text: str) -> list[str]:
+    """Word tokens with apostrophes dropped, so "what's" and "it's" meet the stop-word list."""
+    return [w.replace("'", "") for w in words(text)]
 
 
 def message_subject(text: str) -> list[str]:
     """The words of `text` that name what it is about (no function, aspect or pronoun words)."""
     return [
         w
-        for w in words(text)
+        for w in _tokens(text)
         if w not in STOPWORDS and w not in ASPECT_WORDS and w not in _PRONOUNS and len(w) > 1
     ]
 
@@ -156,15 +166,13 @@ def plan_turn(message: str, state: ConversationState, *, cancer_type: str | None
         # The reply to a clarifying question names the subject: answer the question it was about.
         query = f"{state.pending_aspect} {' '.join(subject)}"
         return TurnPlan(query, " ".join(subject), True, cancer_type)
-    if topic is not None and _MEANING.search(text) and len(subject) <= 1:
+    if topic is not None and _MEANING.search(text) and len(subject) <= 2:
         return TurnPlan(topic.question, topic.subject, True, cancer_type)
-    leans_back = not subject or (
-        len(subject) <= 2
-        and (_CONTINUATION.search(text) or _has_pronoun(text))
-        and topic is not None
-        and not _names_new_subject(subject, topic)
-    )
-    if topic is not None and leans_back:
+    if topic is not None and _switches_disease(subject, topic):
+        # "what about lung cancer?" after a breast cancer treatment question: same aspect.
+        aspect = " ".join(w for w in _tokens(topic.question) if w in ASPECT_WORDS)
+        return TurnPlan(f"{text} {aspect}".strip(), " ".join(subject), False, cancer_type)
+    if topic is not None and _leans_back(text, subject):
         return TurnPlan(f"{topic.subject} {text}", topic.subject, True, cancer_type)
     if not subject and cancer_type is None and _type_dependent(text) and not state.clarified:
         clarify = Clarification(
@@ -175,21 +183,39 @@ def plan_turn(message: str, state: ConversationState, *, cancer_type: str | None
                         ConversationState(topic, True, text))  # fmt: skip
     if not subject and cancer_type is not None:
         return TurnPlan(f"{cancer_type} {text}", cancer_type, False, cancer_type)
-    return TurnPlan(text, " ".join(subject), False, cancer_type)
+    return TurnPlan(text, _topic_subject(text, subject), False, cancer_type)
+
+
+def _leans_back(text: str, subject: list[str]) -> bool:
+    """No subject of its own, or a short message that points back ("it", "them", "and ...")."""
+    if not subject:
+        return True
+    pointing = _has_pronoun(text) or _CONTINUATION.search(text) is not None
+    return pointing and len(subject) <= 3
+
+
+def _switches_disease(subject: list[str], topic: Topic) -> bool:
+    """The message names a disease ("... lung cancer") that is not the topic's."""
+    if not any(w in _DISEASE_HEADS for w in subject):
+        return False
+    return not set(subject) <= set(_tokens(topic.subject))
+
+
+def _topic_subject(text: str, subject: list[str]) -> str:
+    """What a new topic is about; a subject of only generic words ("cancer") keeps its aspect
+    words ("cancer screening"), which there name the topic rather than an aspect of it."""
+    if set(subject) <= _GENERIC:
+        kept = [w for w in _tokens(text) if w not in STOPWORDS and w not in _PRONOUNS]
+        return " ".join(kept)
+    return " ".join(subject)
 
 
 def _has_pronoun(text: str) -> bool:
-    return any(w in _PRONOUNS for w in words(text))
-
-
-def _names_new_subject(subject: list[str], topic: Topic) -> bool:
-    """True when the message's subject words are not the topic's (a pronoun-free new subject)."""
-    known = set(words(topic.subject)) | set(words(topic.question))
-    return any(w not in known for w in subject) and not any(w in known for w in subject)
+    return any(w in _PRONOUNS for w in _tokens(text))
 
 
 def _type_dependent(text: str) -> bool:
-    return any(w in _TYPE_DEPENDENT for w in words(text))
+    return any(w in _TYPE_DEPENDENT for w in _tokens(text))
 
 
 def remember_turn(

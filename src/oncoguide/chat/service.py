@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from oncoguide import __version__
@@ -39,6 +42,7 @@ __all__ = [
     "ChatService",
     "NewSession",
     "SessionView",
+    "evaluation_service",
     "kb_fingerprint",
     "open_chat_service",
     "stream_events",
@@ -280,3 +284,25 @@ def open_chat_service(settings: Settings) -> ChatService:
         assistant.close()
         raise
     return ChatService(assistant, conversations, settings)
+
+
+@contextmanager
+def evaluation_service(settings: Settings) -> Iterator[ChatService]:
+    """A ChatService over the index whose conversations go to a temporary file (the index is only
+    read), closed and deleted afterwards; for evaluations and benchmarks."""
+    from oncoguide.chat.assistant import open_assistant
+    from oncoguide.index.sqlite_conversations import SqliteConversationStore
+
+    with tempfile.TemporaryDirectory(prefix="oncoguide-eval-") as tmp:
+        conversations = SqliteConversationStore(Path(tmp) / "conversations.db")
+        conversations.migrate()
+        try:
+            assistant = open_assistant(settings)
+        except BaseException:
+            conversations.close()
+            raise
+        service = ChatService(assistant, conversations, settings)
+        try:
+            yield service
+        finally:
+            service.close()
