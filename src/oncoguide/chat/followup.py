@@ -41,7 +41,8 @@ __all__ = [
 # Words that name an aspect of a subject, never the subject itself.
 ASPECT_WORDS = frozenset(
     (
-        "treatment", "treatments", "treat", "treated", "treating", "therapy", "therapies",
+        "treatment", "treatments", "treat", "treated", "treating", "drug", "drugs", "medicine",
+        "medicines", "medication", "medications",
         "cure", "cured", "curable", "manage", "managed", "symptom", "symptoms", "sign", "signs",
         "side", "effect", "effects", "effective", "risk", "risks", "cause", "causes", "caused",
         "diagnosis", "diagnosed", "diagnose", "test", "tests", "tested", "screening", "screened",
@@ -70,6 +71,8 @@ _TYPE_DEPENDENT = frozenset(
     ("treatment", "treatments", "treated", "treat", "symptoms", "symptom", "stages", "staging",
      "prognosis", "survival", "outlook", "screening", "causes", "cause")
 )  # fmt: skip
+_TITLE_SUFFIX = re.compile(r"\s*[-|]\s*NCI\s*$")
+_FILLERS = frozenset(("about", "also", "too", "okay", "ok", "thanks", "thank", "really"))
 _GENERIC = frozenset(("cancer", "cancers", "tumor", "tumors", "tumour", "tumours", "disease"))
 _DISEASE_HEADS = frozenset(
     ("cancer", "cancers", "leukemia", "leukaemia", "lymphoma", "melanoma", "myeloma", "sarcoma",
@@ -168,7 +171,7 @@ def plan_turn(message: str, state: ConversationState, *, cancer_type: str | None
         return TurnPlan(query, " ".join(subject), True, cancer_type)
     if topic is not None and _MEANING.search(text) and len(subject) <= 2:
         return TurnPlan(topic.question, topic.subject, True, cancer_type)
-    if topic is not None and _switches_disease(subject, topic):
+    if topic is not None and _switches_disease(text, subject, topic):
         # "what about lung cancer?" after a breast cancer treatment question: same aspect.
         aspect = " ".join(w for w in _tokens(topic.question) if w in ASPECT_WORDS)
         return TurnPlan(f"{text} {aspect}".strip(), " ".join(subject), False, cancer_type)
@@ -194,9 +197,14 @@ def _leans_back(text: str, subject: list[str]) -> bool:
     return pointing and len(subject) <= 3
 
 
-def _switches_disease(subject: list[str], topic: Topic) -> bool:
-    """The message names a disease ("... lung cancer") that is not the topic's."""
-    if not any(w in _DISEASE_HEADS for w in subject):
+def _switches_disease(text: str, subject: list[str], topic: Topic) -> bool:
+    """A message that is only another disease ("what about lung cancer?"): it names a specific
+    disease that is not the topic's, and no aspect or pronoun of its own."""
+    tokens = _tokens(text)
+    own_aspects = [w for w in tokens if w in ASPECT_WORDS and w not in _FILLERS]
+    if own_aspects or any(w in _PRONOUNS for w in tokens):
+        return False
+    if not any(w in _DISEASE_HEADS for w in subject) or set(subject) <= _GENERIC:
         return False
     return not set(subject) <= set(_tokens(topic.subject))
 
@@ -223,11 +231,14 @@ def remember_turn(
 ) -> ConversationState:
     """The state after an answered turn: its topic (subject, question, cited pages and sections).
 
+    The subject comes from the question, not from the cited page's title: when the first answer
+    leaned on the wrong page, its title would carry the error into every follow-up (measured:
+    adding title words lowered the development follow-up gold-hit from 0.85 to 0.79).
     A turn that cited nothing (abstention, emergency, crisis) keeps the earlier topic."""
     cites = result.answer.citations
     if not cites:
         return ConversationState(previous.topic, previous.clarified, None)
-    subject = plan.subject or cites[0].title
+    subject = plan.subject or _TITLE_SUFFIX.sub("", cites[0].title)
     urls = tuple(dict.fromkeys(c.url for c in cites))
     headings = tuple(dict.fromkeys(c.heading for c in cites if c.heading))
     return ConversationState(Topic(subject, plan.query, urls, headings), False, None)
