@@ -128,8 +128,9 @@
   function withCitations(text, mid, glossary) {
     /* Text with [n] markers -> text nodes, glossary terms and citation links. */
     const out = [];
-    const parts = text.split(/(\[\d+(?:\s*,\s*\d+)*\])/);
+    const parts = text.split(/(\[\d+(?:\s*,\s*\d+)*\]|\*[^*\n]+\*)/);
     for (const part of parts) {
+      if (/^\*[^*\n]+\*$/.test(part)) { out.push(el("em", {}, withTerms(part.slice(1, -1), glossary))); continue; }
       const m = part.match(/^\[(\d+(?:\s*,\s*\d+)*)\]$/);
       if (!m) { out.push(...withTerms(part, glossary)); continue; }
       for (const n of m[1].split(/\s*,\s*/)) {
@@ -328,6 +329,7 @@
     ]);
     if (text) msg.querySelector(".body").append(el("p", { text: text }));
     $("log").append(msg);
+    if (who === "user") msg.scrollIntoView({ block: "nearest" });
     return msg;
   }
 
