@@ -167,10 +167,12 @@ class ChatService:
     def _answer(
         self, message: str, plan: TurnPlan, session: SessionRecord, state: ConversationState
     ) -> tuple[dict[str, Any], ConversationState]:
+        # The session's cancer type completes questions that name no subject (plan_turn); it is
+        # not a search filter, or a question about fatigue in a breast cancer session would lose
+        # every general page.
         options = TurnOptions(
-            region=session.region, audience=session.audience,
-            cancer_type=plan.cancer_type, as_of=self._clock().date(),
-        )  # fmt: skip
+            region=session.region, audience=session.audience, as_of=self._clock().date()
+        )
         result = self.assistant.turner(options)(plan.query)
         answer = replace(result.answer, question=message)
         data = to_answer_json(answer, safety=result.safety, timings_ms=dict(result.timings_ms))
