@@ -216,7 +216,11 @@ def test_contacts_are_redacted_in_stored_messages_by_default(
     assert reply.status_code == 200
     with SqliteConversationStore(api_db) as store:
         (stored,) = store.find_messages(MessageQuery(session_id=sid))
-    for raw in (stored.question, stored.answer_json):
+    with SqliteConversationStore(api_db) as store:
+        session = store.get_session(sid)
+    assert session is not None
+    assert reply.json()["question"] == text  # the reply echoes what was typed
+    for raw in (stored.question, stored.answer_json, session.state):
         assert "jo.smith@example.com" not in raw and "555-0100" not in raw
     assert "[email removed]" in stored.question and "[phone removed]" in stored.question
 

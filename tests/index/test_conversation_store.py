@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from oncoguide.errors import StoreError
-from oncoguide.index.conversations import ConversationStore
+from oncoguide.index.conversations import ConversationStore, MessageQuery
 from oncoguide.index.sqlite import open_store
 from oncoguide.index.sqlite_conversations import SqliteConversationStore, conversation_migrations
 from oncoguide.testing.conversation_conformance import (
@@ -54,7 +54,7 @@ def test_conversations_live_beside_the_index_and_survive_reopen(tmp_path: Path) 
     with SqliteConversationStore(db) as chat:
         chat.migrate()
         chat.create_session(make_session("s1"))
-        chat.add_message(make_message("m1"))
+        chat.append_message(make_message("m1"))
     with SqliteConversationStore(db) as chat:
         assert chat.migrate() == len(conversation_migrations())
         assert chat.count_messages("s1") == 1
@@ -77,3 +77,29 @@ def test_newer_conversation_schema_is_refused(tmp_path: Path) -> None:
         SqliteConversationStore(tmp_path / "chat.db") as s,
     ):
         s.migrate()
+
+
+def test_two_connections_appending_at_once_lose_no_turn(tmp_path: Path) -> None:
+    """Two stores on one file (as two server processes would have) write the same session."""
+    import threading
+
+    first, second = _sqlite(tmp_path), SqliteConversationStore(tmp_path / "chat.db")
+    first.create_session(make_session("s1"))
+
+    def write(store: SqliteConversationStore, name: str) -> None:
+        for i in range(25):
+            store.append_message(make_message(f"{name}-{i}"))
+
+    threads = [
+        threading.Thread(target=write, args=(s, n)) for s, n in ((first, "a"), (second, "b"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert first.count_messages("s1") == 50
+    assert {m.ordinal for m in first.find_messages(MessageQuery(session_id="s1"))} == set(
+        range(1, 51)
+    )
+    first.close()
+    second.close()

@@ -155,7 +155,6 @@ class TurnPlan:
     query: str
     subject: str
     followup: bool
-    cancer_type: str | None
     clarify: Clarification | None = None
     state: ConversationState = field(default_factory=ConversationState)
 
@@ -168,25 +167,25 @@ def plan_turn(message: str, state: ConversationState, *, cancer_type: str | None
     if state.pending_aspect is not None and subject:
         # The reply to a clarifying question names the subject: answer the question it was about.
         query = f"{state.pending_aspect} {' '.join(subject)}"
-        return TurnPlan(query, " ".join(subject), True, cancer_type)
+        return TurnPlan(query, " ".join(subject), True)
     if topic is not None and _MEANING.search(text) and len(subject) <= 2:
-        return TurnPlan(topic.question, topic.subject, True, cancer_type)
+        return TurnPlan(topic.question, topic.subject, True)
     if topic is not None and _switches_disease(text, subject, topic):
         # "what about lung cancer?" after a breast cancer treatment question: same aspect.
         aspect = " ".join(w for w in _tokens(topic.question) if w in ASPECT_WORDS)
-        return TurnPlan(f"{text} {aspect}".strip(), " ".join(subject), False, cancer_type)
+        return TurnPlan(f"{text} {aspect}".strip(), " ".join(subject), False)
     if topic is not None and _leans_back(text, subject):
-        return TurnPlan(f"{topic.subject} {text}", topic.subject, True, cancer_type)
+        return TurnPlan(f"{topic.subject} {text}", topic.subject, True)
     if not subject and cancer_type is None and _type_dependent(text) and not state.clarified:
         clarify = Clarification(
             "Which cancer is this about? The answer is different for each type.",
             _SUGGESTED_TYPES,
         )
-        return TurnPlan(text, "", False, cancer_type, clarify,
+        return TurnPlan(text, "", False, clarify,
                         ConversationState(topic, True, text))  # fmt: skip
     if not subject and cancer_type is not None:
-        return TurnPlan(f"{cancer_type} {text}", cancer_type, False, cancer_type)
-    return TurnPlan(text, _topic_subject(text, subject), False, cancer_type)
+        return TurnPlan(f"{cancer_type} {text}", cancer_type, False)
+    return TurnPlan(text, _topic_subject(text, subject), False)
 
 
 def _leans_back(text: str, subject: list[str]) -> bool:

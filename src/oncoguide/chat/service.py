@@ -137,21 +137,29 @@ class ChatService:
                 "this session has not given consent: create a session with consent=true"
             )
         start = time.perf_counter()
+        # Everything planned, searched and stored (turn, answer, session state) uses the redacted
+        # text; only the reply echoes the message as typed.
+        text = self._redact(message)
         state = ConversationState.from_json(session.state)
-        plan = plan_turn(message, state, cancer_type=session.cancer_type)
-        if plan.clarify is not None and self._safety_flags(message, session.region):
+        plan = plan_turn(text, state, cancer_type=session.cancer_type)
+        if plan.clarify is not None and self._safety_flags(text, session.region):
             plan = replace(plan, clarify=None)  # never clarify before an emergency/crisis reply
         if plan.clarify is not None:
-            data = plan.clarify.to_answer_dict(message)
+            data = plan.clarify.to_answer_dict(text)
             new_state = plan.state
         else:
-            data, new_state = self._answer(message, plan, session, state)
+            data, new_state = self._answer(text, plan, session, state)
         latency = round((time.perf_counter() - start) * 1000, 2)
         message_id = self._new_id()
         data = {**data, "message_id": message_id}
-        self._store(session, view.turns + 1, message_id, message, data, latency)
+        self._store(session, message_id, text, data, latency)
         self.conversations.set_session_state(session.session_id, new_state.to_json())
-        return ChatReply(message_id, data)
+        return ChatReply(message_id, {**data, "question": message})
+
+    def _redact(self, message: str) -> str:
+        if not self.settings.redact_contacts:
+            return message
+        return redact_contacts(message, self.settings.phone_region)
 
     def _safety_flags(self, message: str, region: str) -> bool:
         return self.assistant.policy.check(message, region=region).category != "none"
@@ -159,10 +167,12 @@ class ChatService:
     def _answer(
         self, message: str, plan: TurnPlan, session: SessionRecord, state: ConversationState
     ) -> tuple[dict[str, Any], ConversationState]:
+        # The session's cancer type completes questions that name no subject (plan_turn); it is
+        # not a search filter, or a question about fatigue in a breast cancer session would lose
+        # every general page.
         options = TurnOptions(
-            region=session.region, audience=session.audience,
-            cancer_type=plan.cancer_type, as_of=self._clock().date(),
-        )  # fmt: skip
+            region=session.region, audience=session.audience, as_of=self._clock().date()
+        )
         result = self.assistant.turner(options)(plan.query)
         answer = replace(result.answer, question=message)
         data = to_answer_json(answer, safety=result.safety, timings_ms=dict(result.timings_ms))
@@ -173,23 +183,16 @@ class ChatService:
     def _store(
         self,
         session: SessionRecord,
-        ordinal: int,
         message_id: str,
         message: str,
         data: dict[str, Any],
         latency_ms: float,
     ) -> None:
-        stored = data
-        if self.settings.redact_contacts:
-            region = self.settings.phone_region
-            message = redact_contacts(message, region)
-            resolved = redact_contacts(str(data.get("resolved_question", "")), region)
-            stored = {**data, "question": message, "resolved_question": resolved}
-        self.conversations.add_message(
+        self.conversations.append_message(
             MessageRecord(
-                message_id=message_id, session_id=session.session_id, ordinal=ordinal,
+                message_id=message_id, session_id=session.session_id, ordinal=0,
                 created_at=self._clock(), question=message,
-                answer_json=json.dumps(stored, ensure_ascii=False),
+                answer_json=json.dumps(data, ensure_ascii=False),
                 kind="clarify" if data.get("suggested_replies") else "answer",
                 safety_category=str(data["safety"]["category"]),
                 abstained=bool(data["abstained"]), abstain_reason=data["abstain_reason"],

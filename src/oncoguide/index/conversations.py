@@ -43,7 +43,7 @@ class MessageRecord:
 
     message_id: str
     session_id: str
-    ordinal: int
+    ordinal: int  # 1, 2, ... within the session; set by `append_message`
     created_at: datetime
     question: str
     answer_json: str
@@ -105,8 +105,10 @@ class ConversationStore(Protocol):
         """Replace the session's conversation state (JSON text)."""
         ...
 
-    def add_message(self, message: MessageRecord) -> None:
-        """Store one turn; `ordinal` must be unique within its session (StoreError otherwise)."""
+    def append_message(self, message: MessageRecord) -> MessageRecord:
+        """Store one turn as the session's next: the store sets `ordinal` (1 + the turns already
+        stored) atomically, so concurrent writers lose no turn, and returns the stored record.
+        An unknown session or a repeated message_id is a StoreError."""
         ...
 
     def get_message(self, message_id: str) -> MessageRecord | None: ...

@@ -12,6 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -212,9 +213,15 @@ class SqliteConversationStore:
 
     # -- messages and feedback ------------------------------------------------------------------
 
-    def add_message(self, message: MessageRecord) -> None:
-        m = message
+    def append_message(self, message: MessageRecord) -> MessageRecord:
+        # BEGIN IMMEDIATE takes the write lock before the count is read, so two writers (threads
+        # or processes) can never read the same count.
         with self._transaction("store a message") as conn:
+            row = conn.execute(
+                "SELECT coalesce(max(ordinal), 0) + 1 FROM messages WHERE session_id = ?",
+                (message.session_id,),
+            ).fetchone()
+            m = replace(message, ordinal=int(row[0]))
             conn.execute(
                 "INSERT INTO messages (message_id, session_id, ordinal, created_at, question,"
                 " answer_json, kind, safety_category, abstained, abstain_reason, latency_ms)"
@@ -223,6 +230,7 @@ class SqliteConversationStore:
                  m.answer_json, m.kind, m.safety_category, int(m.abstained), m.abstain_reason,
                  m.latency_ms),
             )  # fmt: skip
+        return m
 
     def get_message(self, message_id: str) -> MessageRecord | None:
         sql = (

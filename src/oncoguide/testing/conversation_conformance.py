@@ -10,6 +10,7 @@ backend adds its parameter there and gets every test below unchanged.
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -87,33 +88,54 @@ class ConversationStoreConformance:
     ) -> None:
         conversation_store.create_session(make_session("s1"))
         conversation_store.create_session(make_session("s2"))
-        first = make_message("m1", ordinal=1)
-        second = make_message("m2", ordinal=2, abstained=True, abstain_reason="OFF_TOPIC")
-        conversation_store.add_message(second)
-        conversation_store.add_message(first)
-        conversation_store.add_message(make_message("m3", "s2", ordinal=1))
+        first = conversation_store.append_message(make_message("m1", ordinal=0))
+        second = conversation_store.append_message(
+            make_message("m2", ordinal=0, abstained=True, abstain_reason="OFF_TOPIC")
+        )
+        other = conversation_store.append_message(make_message("m3", "s2", ordinal=0))
+        assert (first.ordinal, second.ordinal, other.ordinal) == (1, 2, 1)
         assert conversation_store.get_message("m2") == second
         assert conversation_store.get_message("zzz") is None
         assert conversation_store.count_messages("s1") == 2
         found = conversation_store.find_messages(MessageQuery(session_id="s1"))
         assert [m.message_id for m in found] == ["m1", "m2"]
 
-    def test_a_repeated_ordinal_or_unknown_session_is_refused(
+    def test_a_repeated_message_id_or_unknown_session_is_refused(
         self, conversation_store: ConversationStore
     ) -> None:
         conversation_store.create_session(make_session("s1"))
-        conversation_store.add_message(make_message("m1", ordinal=1))
+        conversation_store.append_message(make_message("m1"))
         with pytest.raises(StoreError):
-            conversation_store.add_message(make_message("m2", ordinal=1))
+            conversation_store.append_message(make_message("m1"))
         with pytest.raises(StoreError):
-            conversation_store.add_message(make_message("m3", "no-such-session"))
+            conversation_store.append_message(make_message("m3", "no-such-session"))
         assert conversation_store.count_messages("s1") == 1
+
+    def test_concurrent_appends_lose_no_turn(self, conversation_store: ConversationStore) -> None:
+        conversation_store.create_session(make_session("s1"))
+        errors: list[BaseException] = []
+
+        def write(worker: int) -> None:
+            try:
+                for i in range(10):
+                    conversation_store.append_message(make_message(f"w{worker}-{i}"))
+            except BaseException as exc:  # collected and re-raised by the test
+                errors.append(exc)
+
+        threads = [threading.Thread(target=write, args=(w,)) for w in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert errors == []
+        stored = conversation_store.find_messages(MessageQuery(session_id="s1"))
+        assert sorted(m.ordinal for m in stored) == list(range(1, 61))
 
     def test_second_feedback_replaces_the_first(
         self, conversation_store: ConversationStore
     ) -> None:
         conversation_store.create_session(make_session("s1"))
-        conversation_store.add_message(make_message("m1"))
+        conversation_store.append_message(make_message("m1"))
         conversation_store.put_feedback(FeedbackRecord("m1", "up", None, None, T0))
         later = FeedbackRecord("m1", "down", "wrong", "not what I asked", T0 + timedelta(hours=1))
         conversation_store.put_feedback(later)
@@ -138,7 +160,7 @@ class ConversationStoreConformance:
             make_message("d", ordinal=4, created_at=T0 + timedelta(days=2)),
         ]
         for row in rows:
-            conversation_store.add_message(row)
+            conversation_store.append_message(row)
         conversation_store.put_feedback(FeedbackRecord("c", "down", None, None, T0))
         conversation_store.put_feedback(FeedbackRecord("d", "up", None, None, T0))
 
@@ -161,6 +183,6 @@ class ConversationStoreConformance:
     def test_hostile_text_is_stored_verbatim(self, conversation_store: ConversationStore) -> None:
         text = "'; DROP TABLE messages; -- \x00 化疗 🙂 " + "x" * 4000
         conversation_store.create_session(make_session("s1"))
-        conversation_store.add_message(make_message("m1", question=text, answer_json=text))
+        conversation_store.append_message(make_message("m1", question=text, answer_json=text))
         stored = conversation_store.get_message("m1")
         assert stored is not None and stored.question == text
