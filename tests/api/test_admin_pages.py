@@ -112,3 +112,11 @@ def test_signer_rejects_tampered_foreign_and_expired_tokens() -> None:
     assert signer.loads("garbage") is None and signer.loads(None) is None
     now[0] += 9 * 3600
     assert signer.loads(token) is None
+
+
+def test_sign_in_attempts_are_rate_limited_per_client(api_db: Path, admin_hash: str) -> None:
+    settings = api_settings(api_db, admin_users={"ana": admin_hash},
+                            rate_limit_client="3/minute")  # fmt: skip
+    with TestClient(create_app(settings), follow_redirects=False) as c:
+        codes = [c.post("/admin/login", data={"csrf": "x"}).status_code for _ in range(4)]
+    assert codes == [400, 400, 400, 429]

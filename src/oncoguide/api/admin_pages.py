@@ -16,6 +16,7 @@ import hmac
 import json
 import secrets
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
@@ -110,8 +111,9 @@ def _metrics_context(service: Any, days: int) -> dict[str, Any]:
     return {"m": m, "charts": charts, "days": days, "windows": _WINDOWS}
 
 
-def install_admin_pages(app: FastAPI, settings: Settings) -> None:
-    """Add /admin, /admin/login, /admin/logout, /admin/flagged, /admin/kb, /admin/export.csv."""
+def install_admin_pages(app: FastAPI, settings: Settings, limited: Sequence[Any] = ()) -> None:
+    """Add /admin, /admin/login, /admin/logout, /admin/flagged, /admin/kb, /admin/export.csv;
+    `limited` (the per-client rate limit) guards the sign-in form against password guessing."""
     if not settings.admin_users:
         return
     verifier = Verifier(dict(settings.admin_users))
@@ -135,7 +137,7 @@ def install_admin_pages(app: FastAPI, settings: Settings) -> None:
             return RedirectResponse("/admin", status_code=303)
         return login_page(request)
 
-    @app.post("/admin/login", include_in_schema=False)
+    @app.post("/admin/login", include_in_schema=False, dependencies=list(limited))
     async def login(request: Request) -> Response:
         form = await _form(request)
         expected = request.cookies.get(_LOGIN_COOKIE, "")
