@@ -14,7 +14,17 @@ from datetime import date
 
 from oncoguide.answer.compose import abstain, compose_answer
 from oncoguide.answer.gate import evidence_gate
+from oncoguide.answer.quotable import drop_document_notes, without_document_notes
 from oncoguide.answer.verify import verify_answer
+from oncoguide.chat.aids import (
+    TurnAids,
+    capitalise,
+    english_only,
+    read_as,
+    region_sentence,
+    with_llm,
+    without_general_info,
+)
 from oncoguide.errors import QueryError
 from oncoguide.retrieve.hybrid import Retriever
 from oncoguide.safety.policy import SafetyPolicy
@@ -69,10 +79,14 @@ def _message_only(question: str, decision: SafetyDecision) -> Answer:
 
 
 def _prefix(decision: SafetyDecision, answer: Answer) -> Answer:
-    """Put the refusal/correction template before the general cited information."""
+    """Put the refusal/correction template before the general cited information (before an
+    abstention, without the line that promises general information)."""
     if not decision.message:
         return answer
-    return replace(answer, text=f"{decision.message}\n\n{answer.text}".strip())
+    message = capitalise(decision.message)
+    if answer.abstained:
+        message = without_general_info(message)
+    return replace(answer, text=f"{message}\n\n{answer.text}".strip())
 
 
 def run_turn(
@@ -82,9 +96,11 @@ def run_turn(
     retriever: Retriever,
     options: TurnOptions | None = None,
     context: ContextFn | None = None,
+    aids: TurnAids | None = None,
 ) -> TurnResult:
     """Answer one question, or say why not, as a `TurnResult`."""
     opts = options or TurnOptions()
+    aid = aids or TurnAids()
     if not question or not question.strip():
         raise QueryError("empty question: type a question about cancer or its care")
     as_of = opts.as_of or date.today()
@@ -95,28 +111,52 @@ def run_turn(
         return TurnResult(
             question, decision, _message_only(question, decision), (), tuple(clock.timings)
         )
+    line = region_sentence(get_region(opts.region).cancer_info_text)
+    if aid.english is not None and not aid.english(question):
+        answer = english_only(question, line)
+        return TurnResult(question, decision, answer, (), tuple(clock.timings))
+    filters = SearchFilters(cancer_type=opts.cancer_type)
     with clock.stage("retrieve"):
-        filters = SearchFilters(cancer_type=opts.cancer_type)
         hits: tuple[Hit, ...] = retriever.search(
             question, k=opts.k, filters=filters, audience=opts.audience
         ).hits
-    line = get_region(opts.region).cancer_info_text
     with clock.stage("gate"):
         gate = evidence_gate(question, hits)
+    asked = question
+    if not gate.passed and aid.respell is not None:
+        respelt, changes = aid.respell(question)
+        if changes:  # a misspelt question is read with the KB's words before it is turned away
+            with clock.stage("respell"):
+                again = retriever.search(respelt, k=opts.k, filters=filters, audience=opts.audience)
+                regate = evidence_gate(respelt, again.hits)
+            if regate.passed:
+                asked, hits, gate = respelt, again.hits, regate
     if not gate.passed:
         answer = abstain(question, gate.reason or "LOW_RELEVANCE", region_line=line)
         return TurnResult(question, decision, _prefix(decision, answer), hits, tuple(clock.timings))
     if context is not None:
         with clock.stage("context"):
-            hits = context(question, hits)
+            hits = context(asked, hits)
+    hits = without_document_notes(hits) or hits
     with clock.stage("compose"):
-        answer = compose_answer(question, hits, as_of=as_of, safety=decision)
+        answer = compose_answer(asked, hits, as_of=as_of, safety=decision)
+        answer = drop_document_notes(answer)
     with clock.stage("verify"):
         answer = verify_answer(answer, hits, region_line=line)
+    if aid.llm_requested:
+        with clock.stage("llm"):
+            answer = with_llm(
+                answer, hits, client=aid.llm, requested=aid.llm_requested, as_of=as_of
+            )
+    if aid.define is not None and not answer.abstained:
+        with clock.stage("define"):
+            answer = aid.define(answer, hits)
     if answer.abstained or not decision.is_refusal:
         # compose_answer already puts a refusal's text first; an abstention or a
         # misinformation correction gets the safety template put before it here.
         answer = _prefix(decision, answer)
+    if asked != question:
+        answer = replace(read_as(answer, asked), question=question)
     return TurnResult(question, decision, answer, hits, tuple(clock.timings))
 
 
@@ -129,11 +169,13 @@ class Turner:
         retriever: Retriever,
         options: TurnOptions,
         context: ContextFn | None = None,
+        aids: TurnAids | None = None,
     ) -> None:
         self.policy = policy
         self.retriever = retriever
         self.options = options
         self.context = context
+        self.aids = aids
 
     def __call__(self, question: str) -> TurnResult:
         return run_turn(
@@ -142,4 +184,5 @@ class Turner:
             retriever=self.retriever,
             options=self.options,
             context=self.context,
+            aids=self.aids,
         )
