@@ -347,6 +347,10 @@ def _print_answer(data: dict[str, Any]) -> None:
             f"[{c['n']}] {c['heading'] or c['title']} — {c['url']} "
             f"(last reviewed {c['last_reviewed']}){flag}"
         )
+    if data.get("glossary"):
+        out.print("\n[bold]Words in this answer[/]")
+    for g in data.get("glossary", []):
+        out.print(f"{g['term']}: {g['definition']} ({g['citation']['url']})", highlight=False)
 
 
 # --- evaluation ------------------------------------------------------------------------------

@@ -80,3 +80,15 @@ def test_ask_in_spanish_gets_the_english_only_reply(sample_db: Path) -> None:
 def test_ask_misspelt_question_is_answered(sample_db: Path) -> None:
     text = _ask(sample_db, "wat is kemoterapy")
     assert "I read your question as" in text and "[1]" in text
+
+
+def test_ask_offers_kb_definitions_of_hard_words(sample_db: Path) -> None:
+    question = "what are the side effects of chemotherapy"
+    data = json.loads(_ask(sample_db, question, "--json"))
+    assert data["glossary"], data["answer"]
+    for g in data["glossary"]:
+        assert g["term"].lower() in data["answer"].lower()
+        assert g["citation"]["url"].startswith("https://example.org/oncoguide-sample/")
+        assert g["definition"].lower().startswith(g["term"].lower()) or "called" in g["definition"]
+    text = _ask(sample_db, question)
+    assert "Words in this answer" in text and data["glossary"][0]["definition"] in text

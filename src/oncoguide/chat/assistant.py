@@ -12,6 +12,7 @@ from pathlib import Path
 
 from oncoguide.answer.llm import LLMClient
 from oncoguide.chat.aids import TurnAids
+from oncoguide.chat.definitions import KBDefinitions
 from oncoguide.chat.language import EnglishCheck
 from oncoguide.chat.turn import Turner, TurnOptions
 from oncoguide.config import Settings
@@ -67,17 +68,19 @@ def open_assistant(settings: Settings) -> Assistant:
     )
     vocab = QueryVocabulary.load(store)
     retriever = Retriever(store, embedder, vocab=vocab)
-    aids = _aids(settings, vocab)
+    aids = _aids(settings, vocab, store)
     return Assistant(settings, store, embedder, retriever, SafetyPolicy.load(), aids)
 
 
-def _aids(settings: Settings, vocab: QueryVocabulary) -> TurnAids:
-    """The turn's aids: language check and respelling from the KB vocabulary, the LLM step
-    when `settings.llm_enabled` (`ask --llm` or ONCOGUIDE_LLM_ENABLED)."""
+def _aids(settings: Settings, vocab: QueryVocabulary, store: SqliteStore) -> TurnAids:
+    """The turn's aids: language check and respelling from the KB vocabulary, the KB glossary,
+    the LLM step when `settings.llm_enabled` (`ask --llm` or ONCOGUIDE_LLM_ENABLED)."""
     terms = vocab.terms
+    share = terms.share if terms is not None else lambda w: 0.0
     return TurnAids(
         english=EnglishCheck(terms.is_known if terms is not None else lambda w: False),
         respell=Respeller(terms).respell if terms is not None else None,
         llm=LLMClient.from_settings(settings),
         llm_requested=settings.llm_enabled,
+        define=KBDefinitions(store, share=share),
     )
