@@ -7,6 +7,12 @@ verified LLM step, and message tidying. Each aid is optional; `TurnAids()` chang
 - `llm` / `llm_requested`: the extractive answer's passages go to the model, its sentences are
   verified against them, and any failure keeps the extractive answer with a visible note.
 - `define`: fills `Answer.definitions` from the KB (the chat layer binds it to a store).
+- `navigate`: answers "what should I do next?" and "what questions should I ask?" questions
+  (`oncoguide.chat.navigate`), before the normal answer path.
+- `focus`: the asked part of a question that tells its story first (`asked_part`), tried when
+  the whole question is turned away.
+- `acknowledge`: one kind opening sentence for a message that carries fear, grief or a new
+  diagnosis (`oncoguide.chat.feelings`).
 """
 
 from __future__ import annotations
@@ -27,8 +33,11 @@ from oncoguide.errors import ConfigError
 from oncoguide.types import Answer, Hit, LLMUse
 
 __all__ = [
+    "AcknowledgeFn",
     "DefineFn",
+    "NavigateFn",
     "TurnAids",
+    "asked_part",
     "capitalise",
     "english_only",
     "message",
@@ -39,6 +48,10 @@ __all__ = [
 ]
 
 DefineFn = Callable[[Answer, Sequence[Hit]], Answer]
+# (question, as_of=, region_line=) -> a navigation answer, or None when the question is not one.
+NavigateFn = Callable[..., Answer | None]
+# (question, region, audience) -> one kind opening sentence, or None.
+AcknowledgeFn = Callable[[str, str, str | None], str | None]
 RespellFn = Callable[[str], tuple[str, tuple[tuple[str, str], ...]]]
 
 
@@ -49,6 +62,9 @@ class TurnAids:
     llm: LLMClient | None = None
     llm_requested: bool = False
     define: DefineFn | None = None
+    navigate: NavigateFn | None = None
+    focus: Callable[[str], str | None] | None = None
+    acknowledge: AcknowledgeFn | None = None
 
 
 @lru_cache(maxsize=1)
@@ -144,3 +160,25 @@ def with_llm(
         text=f"{answer.text}\n\n{note}",
         llm=LLMUse(used=False, fallback=True, reason=reason),
     )
+
+
+_CLAUSE = re.compile(
+    r"(?<=[,.;:!?—])\s+|\s+(?:but|and|so)\s+(?=(?:what|how|is|are|can|could|should|will|does|do|why|when|where|which|who)\b)",
+    re.I,
+)
+_ASKS = re.compile(
+    r"^(?:what|how|is|are|can|could|should|will|would|does|do|did|why|when|where|which|who|"
+    r"any|tell me|please)\b",
+    re.IGNORECASE,
+)
+
+
+def asked_part(question: str) -> str | None:
+    """The question's asked part when a story comes before it ("My mum just had surgery for
+    breast cancer, what helps with the swelling?" -> "what helps with the swelling?"), else None."""
+    clauses = [c.strip() for c in _CLAUSE.split(question.strip()) if c and c.strip()]
+    for i, clause in enumerate(clauses):
+        if i > 0 and _ASKS.match(clause):
+            part = " ".join(clauses[i:])
+            return part if len(part.split()) >= 3 else None
+    return None

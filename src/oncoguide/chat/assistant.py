@@ -11,9 +11,11 @@ from functools import partial
 from pathlib import Path
 
 from oncoguide.answer.llm import LLMClient
-from oncoguide.chat.aids import TurnAids
+from oncoguide.chat.aids import TurnAids, asked_part
 from oncoguide.chat.definitions import KBDefinitions
+from oncoguide.chat.feelings import acknowledge
 from oncoguide.chat.language import EnglishCheck
+from oncoguide.chat.navigate import Navigator
 from oncoguide.chat.turn import Turner, TurnOptions
 from oncoguide.config import Settings
 from oncoguide.index.embed import Embedder, load_embedder
@@ -68,11 +70,13 @@ def open_assistant(settings: Settings) -> Assistant:
     )
     vocab = QueryVocabulary.load(store)
     retriever = Retriever(store, embedder, vocab=vocab)
-    aids = _aids(settings, vocab, store)
+    aids = _aids(settings, vocab, store, retriever)
     return Assistant(settings, store, embedder, retriever, SafetyPolicy.load(), aids)
 
 
-def _aids(settings: Settings, vocab: QueryVocabulary, store: SqliteStore) -> TurnAids:
+def _aids(
+    settings: Settings, vocab: QueryVocabulary, store: SqliteStore, retriever: Retriever
+) -> TurnAids:
     """The turn's aids: language check and respelling from the KB vocabulary, the KB glossary,
     the LLM step when `settings.llm_enabled` (`ask --llm` or ONCOGUIDE_LLM_ENABLED)."""
     terms = vocab.terms
@@ -83,4 +87,7 @@ def _aids(settings: Settings, vocab: QueryVocabulary, store: SqliteStore) -> Tur
         llm=LLMClient.from_settings(settings),
         llm_requested=settings.llm_enabled,
         define=KBDefinitions(store, share=share),
+        navigate=Navigator(store, lambda q: retriever.search(q, k=5).hits),
+        acknowledge=acknowledge,
+        focus=asked_part,
     )

@@ -115,6 +115,12 @@ def run_turn(
     if aid.english is not None and not aid.english(question):
         answer = english_only(question, line)
         return TurnResult(question, decision, answer, (), tuple(clock.timings))
+    if aid.navigate is not None:
+        with clock.stage("navigate"):
+            nav = aid.navigate(question, as_of=as_of, region_line=line)
+        if nav is not None:  # "what should I do next?" / "what questions should I ask?"
+            answer = _finish(aid, opts, decision, nav, (), clock, prefix=True)
+            return TurnResult(question, decision, answer, (), tuple(clock.timings))
     filters = SearchFilters(cancer_type=opts.cancer_type)
     with clock.stage("retrieve"):
         hits: tuple[Hit, ...] = retriever.search(
@@ -122,18 +128,27 @@ def run_turn(
         ).hits
     with clock.stage("gate"):
         gate = evidence_gate(question, hits)
-    asked = question
+    asked, read_as_note = question, False
+    # Before turning a question away, read it again: respelt with the KB's words ("wat is
+    # kemoterapy"), then only its asked part, without the story told before it.
+    retries: list[tuple[str, bool]] = []
     if not gate.passed and aid.respell is not None:
         respelt, changes = aid.respell(question)
-        if changes:  # a misspelt question is read with the KB's words before it is turned away
-            with clock.stage("respell"):
-                again = retriever.search(respelt, k=opts.k, filters=filters, audience=opts.audience)
-                regate = evidence_gate(respelt, again.hits)
-            if regate.passed:
-                asked, hits, gate = respelt, again.hits, regate
+        retries += [(respelt, True)] if changes else []
+    if not gate.passed and aid.focus is not None:
+        part = aid.focus(question)
+        retries += [(part, False)] if part else []
+    for again_q, note in retries:
+        with clock.stage("reread"):
+            again = retriever.search(again_q, k=opts.k, filters=filters, audience=opts.audience)
+            regate = evidence_gate(again_q, again.hits)
+        if regate.passed:
+            asked, hits, gate, read_as_note = again_q, again.hits, regate, note
+            break
     if not gate.passed:
         answer = abstain(question, gate.reason or "LOW_RELEVANCE", region_line=line)
-        return TurnResult(question, decision, _prefix(decision, answer), hits, tuple(clock.timings))
+        answer = _finish(aid, opts, decision, answer, hits, clock, prefix=True)
+        return TurnResult(question, decision, answer, hits, tuple(clock.timings))
     if context is not None:
         with clock.stage("context"):
             hits = context(asked, hits)
@@ -148,16 +163,38 @@ def run_turn(
             answer = with_llm(
                 answer, hits, client=aid.llm, requested=aid.llm_requested, as_of=as_of
             )
+    # compose_answer already puts a refusal's text first; an abstention or a misinformation
+    # correction gets the safety template put before it here.
+    prefix = answer.abstained or not decision.is_refusal
+    if read_as_note:
+        answer = read_as(answer, asked)
+    answer = replace(answer, question=question)
+    answer = _finish(aid, opts, decision, answer, hits, clock, prefix=prefix)
+    return TurnResult(question, decision, answer, hits, tuple(clock.timings))
+
+
+def _finish(
+    aid: TurnAids,
+    opts: TurnOptions,
+    decision: SafetyDecision,
+    answer: Answer,
+    hits: tuple[Hit, ...],
+    clock: _Clock,
+    *,
+    prefix: bool,
+) -> Answer:
+    """The last touches every reply with an answer gets: KB definitions of its hard words, the
+    safety template first (when `prefix`), and a kind opening sentence when one is due."""
     if aid.define is not None and not answer.abstained:
         with clock.stage("define"):
             answer = aid.define(answer, hits)
-    if answer.abstained or not decision.is_refusal:
-        # compose_answer already puts a refusal's text first; an abstention or a
-        # misinformation correction gets the safety template put before it here.
+    if prefix:
         answer = _prefix(decision, answer)
-    if asked != question:
-        answer = replace(read_as(answer, asked), question=question)
-    return TurnResult(question, decision, answer, hits, tuple(clock.timings))
+    if aid.acknowledge is not None:
+        opening = aid.acknowledge(answer.question, opts.region, opts.audience)
+        if opening:
+            answer = replace(answer, text=f"{opening}\n\n{answer.text}")
+    return answer
 
 
 class Turner:
