@@ -440,6 +440,8 @@ def eval_answers(
             "offtopic_abstention_rate",
             "false_abstention_rate",
             "reading_grade_median",
+            "reading_grade_p90",
+            "reading_grade_le_9_rate",
             "latency_ms",
         ],
     )

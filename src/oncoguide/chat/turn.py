@@ -14,6 +14,7 @@ from datetime import date
 
 from oncoguide.answer.compose import abstain, compose_answer
 from oncoguide.answer.gate import evidence_gate
+from oncoguide.answer.plain import prefer_plainer
 from oncoguide.answer.quotable import drop_document_notes, without_document_notes
 from oncoguide.answer.verify import verify_answer
 from oncoguide.chat.aids import (
@@ -155,7 +156,7 @@ def run_turn(
     hits = without_document_notes(hits) or hits
     with clock.stage("compose"):
         answer = compose_answer(asked, hits, as_of=as_of, safety=decision)
-        answer = drop_document_notes(answer)
+        answer = prefer_plainer(drop_document_notes(answer))
     with clock.stage("verify"):
         answer = verify_answer(answer, hits, region_line=line)
     if aid.llm_requested:
