@@ -70,7 +70,7 @@ class _Clock:
 def _message_only(question: str, decision: SafetyDecision) -> Answer:
     return Answer(
         question=question,
-        text=decision.message or "",
+        text=capitalise(decision.message or ""),
         sentences=(),
         citations=(),
         abstained=False,
