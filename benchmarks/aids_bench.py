@@ -14,7 +14,8 @@ Checks per kind (printed as passed/total), every one automatic:
 - feeling: the reply opens with a kind sentence (its first paragraph has no citation) and is not
   an abstention;
 - refusal_abstain: no "Here is general information" line unless general information follows;
-and for every reply: each line starts with a capital letter. Also the median reading grade.
+(an emergency reply counts as navigation for next_steps), and for every reply: each line it
+wrote itself starts with a capital letter. Also the median reading grade.
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ _GUESS = re.compile(r"\byou (?:may|might|probably|likely) have\b", re.IGNORECASE
 
 
 def _capitals(text: str) -> bool:
+    """Every line the assistant wrote itself (quoted KB lines carry [n]) starts with a capital."""
     for line in text.splitlines():
+        if re.search(r"\[\d+\]", line):
+            continue
         body = line.lstrip("-*• ").strip()
         if body and body[0].islower():
             return False
@@ -55,6 +59,8 @@ def check(kind: str, r: TurnResult) -> bool:
     if kind == "not_english":
         return text.startswith("I can answer in English only for now")
     if kind == "next_steps":
+        if r.safety.category == "emergency":
+            return True  # sent to urgent care: navigation too
         quoted = any(_SEE_DOCTOR.search(s.text) for s in a.sentences)
         return (
             not a.abstained

@@ -64,6 +64,24 @@ _HOW_SOON = re.compile(
     r"\b(?:right away|at once|as soon as|immediately|within|today|same day|\d+ (?:days?|weeks?))",
     re.IGNORECASE,
 )
+_ABOUT_SYMPTOMS = re.compile(
+    r"\b(?:symptoms?|signs?|when to (?:call|contact|see)|check with|changes?)\b", re.I
+)
+# Text that takes a diagnosis for granted ("the type of breast cancer you have") is no next step
+# for someone who only has symptoms.
+_PRESUMES = re.compile(
+    r"\b(?:your|the) (?:cancer|tumou?r|diagnosis|treatment)\b|\bcancer you have\b|"
+    r"\b(?:my|your) (?:type|stage|cancer)\b|\btreatments?\b|\bside effects?\b",
+    re.IGNORECASE,
+)
+_TEST_LEAD = re.compile(
+    r"\b(?:tests?|exams?|procedures?)\b.*\b(?:used|done|help|may)\b.*\b(?:diagnos\w*|detect\w*|"
+    r"find|check|examine\w*|look)\b|^(?:the following|these) tests\b",
+    re.IGNORECASE,
+)
+_CHILD = re.compile(
+    r"\b(?:child|children|childhood|adolescents?|kids?|teens?|son|daughter|baby)\b", re.I
+)
 _TESTS_HEADING = re.compile(r"\b(?:tests?|diagnos\w*|detect\w*|exams?|screening)\b", re.I)
 _FIRST_PERSON = re.compile(r"\b(?:i|my|me|we|our|us|i'm|should i)\b", re.IGNORECASE)
 _QUESTIONS_HEADING = re.compile(r"\b(?:questions?|ask|talk with your doctor)\b", re.I)
@@ -73,6 +91,8 @@ _FRAME = content_terms(
     "what should do next steps see doctor call go worried worry serious kind need now "
     "questions ask oncologist nurse care team help please"
 )
+# Words every question list shares: they do not say which list is about the asker's topic.
+_GENERIC = content_terms("cancer cancers treatment doctor questions")
 MAX_ITEMS = 5
 
 
@@ -101,17 +121,22 @@ def _overlap(terms: frozenset[str], text: str) -> int:
     return len(terms & content_terms(text))
 
 
-def pick_check_text(hits: Sequence[Hit], terms: frozenset[str]) -> list[Piece]:
+def pick_check_text(
+    hits: Sequence[Hit], terms: frozenset[str], *, for_child: bool = False
+) -> list[Piece]:
     """The KB's "check with your doctor" text best matching the asker's words (it must share
-    at least one of them: another symptom's advice is no answer)."""
+    at least one of them: another symptom's advice is no answer). Pages about children are
+    used only `for_child`."""
     best: tuple[tuple[int, int, int], list[Piece]] | None = None
     for rank, hit in enumerate(hits):
         for p in hit.passages:
             for block in parse_blocks(p.text, p.heading):
                 pool = [block.lead_in] if block.kind == "list" and block.lead_in else []
                 pool += list(block.sentences) + list(block.context)
+                if _CHILD.search(hit.title + " " + p.heading) and not for_child:
+                    continue
                 for sentence in pool:
-                    if not _SEE_DOCTOR.search(sentence):
+                    if not _SEE_DOCTOR.search(sentence) or _PRESUMES.search(sentence):
                         continue
                     pieces = [Piece(sentence, hit, p)]
                     if block.kind == "list" and sentence == block.lead_in:
@@ -120,21 +145,31 @@ def pick_check_text(hits: Sequence[Hit], terms: frozenset[str]) -> list[Piece]:
                         pieces += [Piece(i, hit, p, list_item=True) for i in items]
                     text = " ".join(x.text for x in pieces)
                     shared = _overlap(terms, text + " " + p.heading + " " + hit.title)
-                    key = (-shared, -bool(_HOW_SOON.search(sentence)), rank)
+                    symptoms = bool(_ABOUT_SYMPTOMS.search(p.heading + " " + sentence))
+                    key = (-(shared + 2 * symptoms), -bool(_HOW_SOON.search(sentence)), rank)
                     if shared and (best is None or key < best[0]):
                         best = (key, pieces)
     return best[1] if best else []
 
 
-def pick_tests(hits: Sequence[Hit], terms: frozenset[str]) -> list[Piece]:
+def pick_tests(
+    hits: Sequence[Hit], terms: frozenset[str], *, for_child: bool = False
+) -> list[Piece]:
     """A tests/diagnosis section of the best-matching page: its lead sentence and test names."""
     for hit in hits:
+        if _CHILD.search(hit.title) and not for_child:
+            continue
         for p in hit.passages:
             if not _TESTS_HEADING.search(p.heading.split(" › ")[-1]):
                 continue
             blocks = parse_blocks(p.text, p.heading)
             lead = next(
-                (s for b in blocks for s in (*b.sentences, b.lead_in or "") if "test" in s.lower()),
+                (
+                    s
+                    for b in blocks
+                    for s in (*b.sentences, b.lead_in or "")
+                    if _TEST_LEAD.search(s) and not _PRESUMES.search(s)
+                ),
                 None,
             )
             names = [
@@ -153,23 +188,37 @@ def pick_tests(hits: Sequence[Hit], terms: frozenset[str]) -> list[Piece]:
 
 
 def pick_questions(
-    hits: Sequence[Hit], terms: frozenset[str], section: str = "questions_to_ask"
+    hits: Sequence[Hit],
+    terms: frozenset[str],
+    section: str = "questions_to_ask",
+    *,
+    no_diagnosis: bool = False,
+    on_topic: bool = False,
 ) -> list[Piece]:
     """A KB list of questions for the doctor (first-person items ending in "?"), led by its
-    lead-in when `section` is "answer"."""
+    lead-in when `section` is "answer". With `no_diagnosis` (someone with symptoms only),
+    questions that take a cancer diagnosis for granted are left out; with `on_topic`, only a
+    list that shares a word with `terms` is taken."""
     best: tuple[tuple[int, int, int], list[Piece]] | None = None
     for rank, hit in enumerate(hits):
         for p in hit.passages:
             for block in parse_blocks(p.text, p.heading):
                 asks = [
-                    i for i in block.items if i.rstrip().endswith("?") and _FIRST_PERSON.search(i)
+                    i
+                    for i in block.items
+                    if i.rstrip().endswith("?")
+                    and _FIRST_PERSON.search(i)
+                    and not (no_diagnosis and _PRESUMES.search(i))
                 ]
                 if len(asks) < 2:
                     continue
                 about = p.heading + " " + (block.lead_in or "") + " " + hit.title
                 if not _QUESTIONS_HEADING.search(about):
                     continue
-                key = (-_overlap(terms, about + " " + " ".join(asks)), rank, -len(asks))
+                shared = _overlap(terms, about + " " + " ".join(asks))
+                if on_topic and not shared:
+                    continue
+                key = (-shared, rank, -len(asks))
                 if best is None or key < best[0]:
                     items = [Piece(i, hit, p, section, True) for i in asks[:MAX_ITEMS]]
                     lead = block.lead_in if section == "answer" else None
@@ -201,16 +250,35 @@ class Navigator:
         topic = " ".join(sorted(terms)) or question
         pieces: list[Piece] = []
         if kind == "next_steps":
-            pages = self._whole_pages(self.search(question))
-            pieces += pick_check_text(pages, terms)
-            pieces += pick_tests(pages, terms)
+            found = list(self.search(question)[:3])
+            seen = {h.doc_id for h in found}
+            more = self.search(f"{topic} symptoms check with your doctor")
+            found += [h for h in more[:3] if h.doc_id not in seen]
+            pages = self._whole_pages(found, n=len(found))
+            child = bool(_CHILD.search(question))
+            check = pick_check_text(pages, terms, for_child=child)
+            # Tests from the page whose advice was quoted come first.
+            if check:
+                pages.sort(key=lambda h: h.doc_id != check[0].hit.doc_id)
+            pieces += check + pick_tests(pages, terms, for_child=child)
         section = "answer" if kind == "questions" else "questions_to_ask"
-        asks = self._whole_pages(self.search(f"questions to ask your doctor about {topic}"))
-        found = pick_questions(asks, terms, section)
-        if not found:
+        symptoms_only = kind == "next_steps"
+        asks = self._whole_pages(self.search(f"questions to ask your doctor about {topic}"), n=6)
+        found_q = pick_questions(
+            asks, terms - _GENERIC, section, no_diagnosis=symptoms_only, on_topic=symptoms_only
+        )
+        if not found_q:
             general = self._whole_pages(self.search("questions to ask your doctor about cancer"))
-            found = pick_questions(general, frozenset(), section)
-        pieces += found
+            found_q = pick_questions(general, frozenset(), section, no_diagnosis=symptoms_only)
+        if 0 < len(found_q) < 3 or (found_q and len(found_q) < 4 and not found_q[0].list_item):
+            # A short topic list is topped up from the general list (each item cites its page).
+            general = self._whole_pages(self.search("questions to ask your doctor about cancer"))
+            extra = pick_questions(general, frozenset(), section, no_diagnosis=symptoms_only)
+            have = {p.text for p in found_q}
+            found_q += [p for p in extra if p.list_item and p.text not in have][
+                : MAX_ITEMS - sum(p.list_item for p in found_q)
+            ]
+        pieces += found_q
         opener = ""
         if kind == "next_steps" and not any(p.section == "answer" for p in pieces):
             opener = message("see_a_doctor", region_line=region_line)

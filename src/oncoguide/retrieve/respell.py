@@ -17,6 +17,7 @@ __all__ = ["Respeller", "sound_key"]
 
 _TOKEN = re.compile(r"[A-Za-z]+")
 _SOUNDS = (
+    (re.compile(r"tion"), "shun"),
     (re.compile(r"ph"), "f"),
     (re.compile(r"^wh"), "w"),
     (re.compile(r"ch|ck|q"), "k"),
