@@ -15,7 +15,7 @@ Checks per kind (printed as passed/total), every one automatic:
   an abstention;
 - refusal_abstain: no "Here is general information" line unless general information follows;
 (an emergency reply counts as navigation for next_steps), and for every reply: each line it
-wrote itself starts with a capital letter. Also the median reading grade.
+wrote itself, and every sentence in it, starts with a capital letter. Also the median reading grade.
 """
 
 from __future__ import annotations
@@ -45,9 +45,9 @@ def _capitals(text: str) -> bool:
     for line in text.splitlines():
         if re.search(r"\[\d+\]", line):
             continue
-        body = line.lstrip("-*• ").strip()
-        if body and body[0].islower():
-            return False
+        for sentence in re.split(r"(?<=[.!?])\s+", line.lstrip("-*• ").strip()):
+            if sentence and sentence[0].islower():
+                return False
     return True
 
 
