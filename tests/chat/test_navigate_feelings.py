@@ -188,3 +188,12 @@ def test_asked_part_drops_the_story() -> None:
         "what is chemotherapy"
     )
     assert asked_part("what is chemotherapy") is None
+
+
+def test_navigation_hands_back_the_passages_it_quotes(sample_db: Path) -> None:
+    result = _ask(sample_db, "my feet are tingling since chemo, should I call my doctor?")
+    passages = {p.chunk_id: p.text for h in result.hits for p in h.passages}
+    assert {c.doc_id for c in result.answer.citations} <= {h.doc_id for h in result.hits}
+    for s in result.answer.sentences:
+        chunk = result.answer.citations[s.citation - 1].chunk_id
+        assert s.text in passages[chunk].replace("\n", " ") or s.text in passages[chunk]

@@ -48,8 +48,9 @@ __all__ = [
 ]
 
 DefineFn = Callable[[Answer, Sequence[Hit]], Answer]
-# (question, as_of=, region_line=) -> a navigation answer, or None when the question is not one.
-NavigateFn = Callable[..., Answer | None]
+# (question, as_of=, region_line=) -> (a navigation answer, the hits it quotes), or None when
+# the question asks for no navigation.
+NavigateFn = Callable[..., tuple[Answer, tuple[Hit, ...]] | None]
 # (question, region, audience) -> one kind opening sentence, or None.
 AcknowledgeFn = Callable[[str, str, str | None], str | None]
 RespellFn = Callable[[str], tuple[str, tuple[tuple[str, str], ...]]]

@@ -242,7 +242,11 @@ class Navigator:
             out.append(replace(hit, passages=passages))
         return out
 
-    def __call__(self, question: str, *, as_of: date, region_line: str) -> Answer | None:
+    def __call__(
+        self, question: str, *, as_of: date, region_line: str
+    ) -> tuple[Answer, tuple[Hit, ...]] | None:
+        """(the navigation answer, the hits it quotes with the passages it quotes), or None
+        when `question` asks for no navigation."""
         kind = navigation_kind(question)
         if kind is None:
             return None
@@ -287,7 +291,7 @@ class Navigator:
 
 def _answer(
     question: str, pieces: list[Piece], *, as_of: date, region_line: str, opener: str = ""
-) -> Answer:
+) -> tuple[Answer, tuple[Hit, ...]]:
     """The cited answer made of the `pieces` its passages contain (the extractive check), after
     the templated `opener` if any; the templated next step alone when nothing can be quoted."""
     kept = [p for p in pieces if is_contained(strip_markup(p.text).strip(), p.passage.text)]
@@ -304,7 +308,13 @@ def _answer(
         # Without an opener, the first quoted piece opens the answer.
         sentences = (replace(sentences[0], section="answer", list_item=False), *sentences[1:])
     body = render_text(sentences)
-    return Answer(
+    hits: dict[str, Hit] = {}
+    for p in kept:
+        hit = hits.get(p.hit.doc_id, replace(p.hit, passages=()))
+        if all(q.chunk_id != p.passage.chunk_id for q in hit.passages):
+            hit = replace(hit, passages=(*hit.passages, p.passage))
+        hits[hit.doc_id] = hit
+    answer = Answer(
         question=question,
         text=render_text(sentences, preamble=opener),
         sentences=sentences,
@@ -313,3 +323,4 @@ def _answer(
         abstain_reason=None,
         reading_grade=reading_grade(body or opener),
     )
+    return answer, tuple(hits.values())

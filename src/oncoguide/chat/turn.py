@@ -120,8 +120,9 @@ def run_turn(
         with clock.stage("navigate"):
             nav = aid.navigate(question, as_of=as_of, region_line=line)
         if nav is not None:  # "what should I do next?" / "what questions should I ask?"
-            answer = _finish(aid, opts, decision, nav, (), clock, prefix=True)
-            return TurnResult(question, decision, answer, (), tuple(clock.timings))
+            answer, quoted = nav
+            answer = _finish(aid, opts, decision, answer, quoted, clock, prefix=True)
+            return TurnResult(question, decision, answer, quoted, tuple(clock.timings))
     filters = SearchFilters(cancer_type=opts.cancer_type)
     with clock.stage("retrieve"):
         hits: tuple[Hit, ...] = retriever.search(
