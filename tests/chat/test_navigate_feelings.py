@@ -197,3 +197,15 @@ def test_navigation_hands_back_the_passages_it_quotes(sample_db: Path) -> None:
     for s in result.answer.sentences:
         chunk = result.answer.citations[s.citation - 1].chunk_id
         assert s.text in passages[chunk].replace("\n", " ") or s.text in passages[chunk]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how often should i get a mammagram",
+        "friends keep offering to help, what should i ask them to do while i care for my dad",
+        "should I worry about the side effects of my chemo",
+    ],
+)
+def test_everyday_questions_are_not_taken_for_navigation(question: str) -> None:
+    assert navigation_kind(question) is None

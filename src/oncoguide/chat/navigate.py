@@ -42,17 +42,22 @@ SearchFn = Callable[[str], Sequence[Hit]]
 
 _ASKS_WHAT_TO_DO = re.compile(
     r"\b(?:what (?:should|do|can|must) (?:i|we) do|what (?:are|is) (?:my|our|the) next steps?|"
-    r"what (?:should|do) (?:i|we) do next|should (?:i|we) (?:see|go to|call|visit|get|be worried|"
-    r"worry)|do (?:i|we) need to (?:see|go|get)|who should (?:i|we) see|what now|"
-    r"is (?:this|it|that) (?:serious|something to worry)|what kind of doctor|"
-    r"when should (?:i|we) (?:see|call|go))\b",
+    r"what (?:should|do) (?:i|we) do next|should (?:i|we) (?:see|go to|call|visit|be worried|"
+    r"worry)(?! about (?:the|side|getting))|do (?:i|we) need to (?:see|go)|"
+    r"who should (?:i|we) see|what now|is (?:this|it|that) (?:serious|something to worry)|"
+    r"what kind of doctor|when should (?:i|we) (?:see|call|go to) (?:a|the|my) doctor)\b",
     re.IGNORECASE,
 )
 _TELLS_OWN_STORY = re.compile(r"\b(?:i|i'm|im|i've|ive|i have|my|me|we|we've|our)\b", re.IGNORECASE)
+_CARE_TEAM = (
+    r"(?:my |the |our |a |your )?"
+    r"(?:doctors?|oncologists?|surgeons?|nurses?|care team|team|urologist|gp|provider)"
+)
 _ASKS_QUESTIONS = re.compile(
-    r"\b(?:what (?:questions|should (?:i|we) ask|(?:do|can|could) (?:i|we) ask)|"
+    r"\b(?:what questions|"
     r"questions (?:to|should (?:i|we)|can (?:i|we)|could (?:i|we)|do (?:i|we)) ask|"
-    r"(?:things|what) to ask (?:my|the|our|a) (?:doctor|oncologist|surgeon|nurse|care team))\b",
+    rf"what (?:should|do|can|could) (?:i|we) ask {_CARE_TEAM}|"
+    rf"(?:things|what) to ask {_CARE_TEAM})\b",
     re.IGNORECASE,
 )
 _SEE_DOCTOR = re.compile(
