@@ -10,21 +10,26 @@ from pathlib import Path
 import pytest
 
 from oncoguide.answer.cite import CitationBook
-from oncoguide.chat.definitions import KBDefinitions, defining_sentence, hard_words
+from oncoguide.chat.definitions import KBDefinitions, hard_words
 from oncoguide.index.sqlite import SqliteStore
+from oncoguide.retrieve.definitions import (
+    DEFINITIONS_META_KEY,
+    KBGlossary,
+    load_definitions,
+    mine_definitions,
+)
 from oncoguide.testing.builders import make_chunk, make_document
 from oncoguide.types import Answer, AnswerSentence, GlossaryTerm, Hit, Passage
 
 pytestmark = pytest.mark.unit
 
 NEUTRO = "Neutropenia is a condition in which there is a lower-than-normal number of neutrophils."
+PORT = "A port is a small, round disc that is placed under your skin during minor surgery."
 PAGES = {
     "neutropenia": (
         "Neutropenia",
         "patient",
-        [
-            (("Neutropenia", "What is neutropenia?"), f"{NEUTRO} It raises the risk of infection."),
-        ],
+        [(("Neutropenia", "What is neutropenia?"), f"{NEUTRO} It raises the risk of infection.")],
     ),
     "infection": (
         "Infection and Neutropenia During Cancer Treatment",
@@ -33,7 +38,9 @@ PAGES = {
             (
                 ("Infection", "Why infections happen"),
                 "Neutropenia is common during chemotherapy. Chemotherapy can lower the number of "
-                "white blood cells. Wash your hands often to prevent infection.",
+                "white blood cells. Wash your hands often to prevent infection.\n\n"
+                f"- **Port:** {PORT}\n- Cells can form a lump of tissue called a tumor.\n\n"
+                "The tumor is 20 millimeters or smaller.",
             ),
         ],
     ),
@@ -43,8 +50,8 @@ PAGES = {
         [
             (
                 ("Neutropenia (Health Professional Version)", "Overview"),
-                "Neutropenia is defined as an absolute neutrophil count below 1,500 cells per "
-                "microliter, with grades by severity and attendant infectious complications.",
+                "Neutropenia is an absolute neutrophil count below 1,500 cells per microliter, "
+                "with grades by severity and attendant infectious complications.",
             ),
         ],
     ),
@@ -59,40 +66,40 @@ def store(tmp_path: Path) -> Iterator[SqliteStore]:
     for doc_id, (title, audience, sections) in PAGES.items():
         body = "\n\n".join(t for _, t in sections)
         doc = make_document(
-            doc_id,
-            title=title,
-            body=body,
-            audience=audience,
+            doc_id, title=title, body=body, audience=audience,
             glossary_terms=(GlossaryTerm("neutropenia", "1"),) if doc_id == "infection" else (),
-        )
+        )  # fmt: skip
         changes.append((doc, [make_chunk(doc, i, t, h) for i, (h, t) in enumerate(sections)]))
     s.apply_changes(changes, [])
     yield s
     s.close()
 
 
-@pytest.mark.parametrize(
-    ("term", "text", "expected"),
-    [
-        ("neutropenia", f"Some intro. {NEUTRO}", NEUTRO),
-        ("neutropenia", "Neutropenia is common during chemotherapy.", None),
-        ("neutropenia", "Neutropenia is not the same as anemia.", None),
-        (
-            "port",
-            "A port is a small disk placed under the skin.",
-            "A port is a small disk placed under the skin.",
-        ),
-        ("tumor", "Cells can form a lump called a tumor.", "Cells can form a lump called a tumor."),
-        ("port", "| Port | is a table cell |", None),
-        (
-            "lymphedema",
-            "**Lymphedema** is the buildup of lymph fluid in the arm.",
-            "Lymphedema is the buildup of lymph fluid in the arm.",
-        ),
-    ],
-)
-def test_defining_sentence(term: str, text: str, expected: str | None) -> None:
-    assert defining_sentence(term, text) == expected
+def _mined(store: SqliteStore) -> dict[str, str]:
+    pages = [(d, store.chunks_of(d.doc_id)) for d in store.iter_documents()]
+    return {t: d.definition for t, d in mine_definitions(pages).items()}
+
+
+def test_mining_keeps_defining_sentences_and_drops_remarks(store: SqliteStore) -> None:
+    mined = _mined(store)
+    assert mined["neutropenia"] == NEUTRO  # the patient page about it, not the HP page
+    assert mined["port"] == PORT  # a labelled list item
+    assert mined["tumor"] == "Cells can form a lump of tissue called a tumor."
+    assert "chemotherapy" not in mined  # "Neutropenia is common ..." defines nothing
+
+
+def test_glossary_is_persisted_and_refreshed_when_the_kb_changes(store: SqliteStore) -> None:
+    glossary = KBGlossary(store)
+    d = glossary.define("Neutropenia")
+    assert d is not None and d.doc_id == "neutropenia" and d.definition == NEUTRO
+    assert d.url == "https://www.cancer.gov/test/neutropenia"
+    assert d.heading == "Neutropenia › What is neutropenia?"
+    assert glossary.define("ports") is not None and glossary.define("photosynthesis") is None
+    assert store.get_meta(DEFINITIONS_META_KEY) is not None
+    assert load_definitions(store) is not None
+    store.apply_changes([], ["neutropenia"])
+    assert load_definitions(store) is None  # stale: mined again on first use
+    assert KBGlossary(store).define("neutropenia") is None
 
 
 def test_hard_words_are_long_rare_terms_not_in_the_question() -> None:
@@ -104,41 +111,21 @@ def test_hard_words_are_long_rare_terms_not_in_the_question() -> None:
     assert hard_words("Bone marrow makes blood.", linked=["bone marrow"]) == []  # short words
 
 
-def test_definition_prefers_the_patient_page_about_the_term(store: SqliteStore) -> None:
-    d = KBDefinitions(store).define("Neutropenia")
-    assert d is not None
-    assert d.definition == NEUTRO and d.doc_id == "neutropenia"
-    assert d.url == "https://www.cancer.gov/test/neutropenia"
-    assert d.heading == "Neutropenia › What is neutropenia?"
-    assert KBDefinitions(store).define("photosynthesis") is None
-
-
-def test_answer_gets_definitions_with_citations_and_cache(store: SqliteStore) -> None:
+def test_answer_gets_definitions_with_citations(store: SqliteStore) -> None:
     doc = store.get_document("infection")
     assert doc is not None
-    hit = Hit(
-        1,
-        "infection",
-        doc.url,
-        doc.title,
-        "Infection",
-        1.0,
-        "patient",
-        "s",
-        "",
-        passages=(Passage("infection#0", "infection", "Infection", doc.body, 1.0),),
-    )
+    passage = Passage("infection#0", "infection", "Infection", doc.body, 1.0)
+    hit = Hit(1, "infection", doc.url, doc.title, "Infection", 1.0, "patient", "s", "",
+              passages=(passage,))  # fmt: skip
     book = CitationBook(date(2025, 1, 1))
     n = book.cite(hit, hit.passages[0])
     sentence = AnswerSentence("Neutropenia is common during chemotherapy.", n)
-    answer = Answer(
-        "how do I avoid infection", sentence.text, (sentence,), book.citations(), False, None, 5.0
-    )
-    defs = KBDefinitions(store)
+    answer = Answer("how do I avoid infection", sentence.text, (sentence,), book.citations(),
+                    False, None, 5.0)  # fmt: skip
+    defs = KBDefinitions(store, KBGlossary(store).define)
     out = defs(answer, [hit])
     assert [(d.term, d.definition, d.doc_id) for d in out.definitions] == [
         ("neutropenia", NEUTRO, "neutropenia")
     ]
-    assert defs._cache["neutropenia"] is not None  # mined once, kept
     abstained = Answer("q", "no", (), (), True, "LOW_RELEVANCE", None)
     assert defs(abstained, [hit]) is abstained

@@ -21,6 +21,7 @@ from oncoguide.config import Settings
 from oncoguide.index.embed import Embedder, load_embedder
 from oncoguide.index.sqlite import SqliteStore, open_index
 from oncoguide.retrieve.context import expand_context
+from oncoguide.retrieve.definitions import KBGlossary
 from oncoguide.retrieve.hybrid import Retriever
 from oncoguide.retrieve.query import QueryVocabulary
 from oncoguide.retrieve.respell import Respeller
@@ -86,7 +87,7 @@ def _aids(
         respell=Respeller(terms).respell if terms is not None else None,
         llm=LLMClient.from_settings(settings),
         llm_requested=settings.llm_enabled,
-        define=KBDefinitions(store, share=share),
+        define=KBDefinitions(store, KBGlossary(store).define, share=share),
         navigate=Navigator(store, lambda q: retriever.search(q, k=5).hits),
         acknowledge=acknowledge,
         focus=asked_part,
