@@ -49,9 +49,12 @@ def test_refusal_reads_kindly_with_questions_for_the_care_team(page: Page) -> No
     expect(reply.locator(".banner")).to_have_count(0)
 
 
-def test_follow_up_keeps_the_topic_and_start_over_clears(page: Page) -> None:
+def test_suggestion_then_follow_up_keeps_the_topic_and_start_over_clears(page: Page) -> None:
     start(page)
-    ask(page, "What are the side effects of chemotherapy?")
+    page.get_by_role("button", name="What are the common side effects of chemotherapy?").click()
+    first = page.locator("article.msg.bot").last
+    expect(first).to_have_attribute("aria-busy", "false")
+    expect(first.locator(".sources li").first).to_be_visible()
     reply = ask(page, "How long do they last?")
     expect(reply.locator(".sources a").first).to_contain_text("Chemotherapy")
     page.get_by_role("button", name="Start over").click()
@@ -124,7 +127,10 @@ STUB = {
     "safety": {"category": "none", "actions": [], "message": None,
                "concern": {"category": "distress", "score": 0.7,
                            "message": "It sounds like this is a hard time. You are not alone."}},
-    "glossary": [["neutropenia", "A low number of the white blood cells that fight infection."]],
+    "glossary": [{"term": "neutropenia",
+                  "definition": "A low number of the white blood cells that fight infection.",
+                  "citation": {"doc_id": "a", "chunk_id": "a#1", "url": "https://example.org/a",
+                               "title": "Page A", "heading": "Side effects"}}],
     "questions_to_ask": ["Which side effects should I report?"],
     "when_to_contact": ["A temperature of 38 C or higher"],
     "suggested_replies": [],
@@ -148,7 +154,9 @@ def test_optional_fields_render_concern_glossary_overdue_and_care_team_lists(pag
     expect(term.locator(".definition")).to_be_hidden()
     term.focus()
     expect(term.locator(".definition")).to_be_visible()
-    expect(term.locator(".definition")).to_have_text(STUB["glossary"][0][1])  # type: ignore[index]
+    expect(term.locator(".definition")).to_have_text(
+        "A low number of the white blood cells that fight infection. (from Page A)"
+    )
     expect(reply.locator(".sources li").first.locator(".overdue")).to_be_visible()
     expect(reply.locator(".sources li").nth(1).locator(".overdue")).to_have_count(0)
     expect(reply.get_by_role("heading", name="Questions to ask your doctor")).to_be_visible()

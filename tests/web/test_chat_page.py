@@ -50,6 +50,10 @@ def test_consent_question_cited_answer_and_feedback_stored(
     first_source = answer.locator(".sources li").first
     expect(first_source).to_contain_text("last reviewed")
     expect(answer.get_by_role("heading", name="When to contact your care team")).to_be_visible()
+    term = answer.locator(".term").first  # a glossary offer, defined by the KB's own sentence
+    expect(term.locator(".definition")).to_be_hidden()
+    term.hover()
+    expect(term.locator(".definition")).to_be_visible()
     page.screenshot(path=str(screenshots / "chat-answer.png"), full_page=True)
 
     answer.get_by_role("button", name="Not helpful").click()

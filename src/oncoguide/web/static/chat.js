@@ -159,8 +159,10 @@
 
   function glossaryOf(data) {
     const raw = data.glossary || [];
+    /* {"term", "definition", "citation": {"title", ...}} (pairs [term, definition] also read) */
     return raw.map((g) => Array.isArray(g) ? { term: g[0], definition: g[1] }
-      : { term: g.term, definition: g.definition }).filter((g) => g.term && g.definition);
+      : { term: g.term, definition: g.definition + (g.citation && g.citation.title ? " (from " + g.citation.title + ")" : "") })
+      .filter((g) => g.term && g.definition);
   }
 
   function renderText(container, text, mid, glossary) {
