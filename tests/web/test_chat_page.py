@@ -36,9 +36,9 @@ def test_consent_question_cited_answer_and_feedback_stored(
     expect(page.locator("#consent-emergency")).to_have_text("In an emergency, call 911 now.")
     page.get_by_label("United Kingdom").check()
     expect(page.locator("#consent-emergency")).to_have_text("In an emergency, call 999 now.")
+    page.screenshot(path=str(screenshots / "consent.png"), full_page=True)
     page.get_by_role("button", name="Start").click()  # not ticked: a kind error, no session
     expect(page.get_by_role("alert")).to_contain_text("tick the box")
-    page.screenshot(path=str(screenshots / "consent.png"), full_page=True)
 
     page.get_by_label("I understand").check()
     page.get_by_label("I am asking for someone I care for").check()
