@@ -63,6 +63,17 @@ def test_suggestion_then_follow_up_keeps_the_topic_and_start_over_clears(page: P
     expect(page.locator("#suggestions")).to_be_visible()
 
 
+def test_clarifying_question_offers_replies_as_buttons(page: Page) -> None:
+    start(page)
+    reply = ask(page, "what's the treatment?")
+    expect(reply).to_contain_text("Which cancer is this about?")
+    replies = reply.get_by_role("group", name="Suggested replies")
+    expect(replies.get_by_role("button")).to_have_count(4)
+    replies.get_by_role("button", name="Breast cancer").click()
+    expect(page.locator("article.msg.user").last).to_have_text("You askedBreast cancer")
+    expect(page.locator("article.msg.bot")).to_have_count(2)
+
+
 def test_keyboard_only_consent_question_and_rating(page: Page) -> None:
     page.goto("/")
     page.keyboard.press("Tab")
