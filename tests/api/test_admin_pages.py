@@ -89,6 +89,10 @@ def test_flagged_kb_and_csv_show_stored_turns(admin: TestClient) -> None:
     assert "Safety event: self_harm" in flagged and "Chemotherapy Side Effects" in flagged
     only_safety = admin.get("/admin/flagged?kind=safety").text
     assert "end my life" in only_safety and "side effects of chemotherapy" not in only_safety
+    whole = admin.get(f"/admin/conversations/{sid}").text
+    assert "1. What are the side effects of chemotherapy?" in whole
+    assert "2. I want to end my life" in whole and "Rated down" in whole
+    assert admin.get("/admin/conversations/nope").status_code == 404
     assert "Knowledge base audit" in admin.get("/admin/kb").text
     csv = admin.get("/admin/export.csv")
     assert csv.headers["content-type"].startswith("text/csv")

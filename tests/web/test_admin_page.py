@@ -49,6 +49,10 @@ def test_admin_sign_in_then_metrics_flagged_and_kb(
     expect(page.locator(".flag").first).to_be_visible()
     expect(page.get_by_text("Safety event: self_harm").first).to_be_visible()
     assert axe(page) == []
+    page.get_by_role("link", name="whole conversation").first.click()
+    expect(page.get_by_role("heading", name="Conversation", exact=True)).to_be_visible()
+    expect(page.locator("article.flag")).to_have_count(3)
+    assert axe(page) == []
     page.get_by_role("link", name="Knowledge base").click()
     expect(page.get_by_role("heading", name="Knowledge base audit")).to_be_visible()
     assert axe(page) == []

@@ -29,7 +29,12 @@ from oncoguide.api.admin import Verifier
 from oncoguide.api.app import Svc
 from oncoguide.api.pages import PAGE_HEADERS, templates
 from oncoguide.chat.flagged import FLAG_KINDS, flagged_turns
-from oncoguide.chat.operators import conversations_csv, kb_summary, metrics_between
+from oncoguide.chat.operators import (
+    conversation_detail,
+    conversations_csv,
+    kb_summary,
+    metrics_between,
+)
 from oncoguide.config import Settings
 from oncoguide.index.conversations import MessageQuery
 from oncoguide.web.charts import bar_chart, column_chart
@@ -112,7 +117,8 @@ def _metrics_context(service: Any, days: int) -> dict[str, Any]:
 
 
 def install_admin_pages(app: FastAPI, settings: Settings, limited: Sequence[Any] = ()) -> None:
-    """Add /admin, /admin/login, /admin/logout, /admin/flagged, /admin/kb, /admin/export.csv;
+    """Add /admin, /admin/login, /admin/logout, /admin/flagged, /admin/conversations/{id},
+    /admin/kb, /admin/export.csv;
     `limited` (the per-client rate limit) guards the sign-in form against password guessing."""
     if not settings.admin_users:
         return
@@ -181,6 +187,15 @@ def install_admin_pages(app: FastAPI, settings: Settings, limited: Sequence[Any]
         context = {"session": session, "active": "flagged", "turns": turns, "kind": kind,
                    "kinds": FLAG_KINDS}  # fmt: skip
         return _page(request, "admin_flagged.html", context)
+
+    @app.get("/admin/conversations/{session_id}", include_in_schema=False)
+    def conversation(request: Request, service: Svc, session_id: str) -> Response:
+        session = signed_in(request)
+        if session is None:
+            return to_login()
+        detail = conversation_detail(service.conversations, session_id)
+        context = {"session": session, "active": "flagged", "c": detail}
+        return _page(request, "admin_conversation.html", context)
 
     @app.get("/admin/kb", include_in_schema=False)
     def kb(request: Request, service: Svc) -> Response:
