@@ -62,14 +62,18 @@ def test_a_concern_lets_the_answer_go_ahead_behind_one_kind_line() -> None:
     assert first_line == result.safety.concern.message and "999" in first_line
 
 
+# A comparison with a category's name (stored categories counted for reports, e.g. `!= "none"` in
+# the admin analytics, are not behaviour and are not matched).
+_NAMES = (
+    "emergency|self_harm|dosing|diagnosis|misinformation|treatment_choice|report_interpretation"
+)
 _CATEGORY_COMPARISON = re.compile(
-    r"""(?:category\s*(?:==|!=|in\b)|\[["']category["']\]\s*(?:==|!=|in\b)|"""
-    r"""["'](?:emergency|self_harm|dosing|diagnosis|misinformation|treatment_choice|"""
-    r"""report_interpretation)["']\s*(?:==|!=|in\b))"""
+    rf"""(?:(?:==|!=|\bin)\s*\(?["'](?:{_NAMES})["']|["'](?:{_NAMES})["']\s*(?:==|!=|in\b)"""
+    rf"""|_STOP_CATEGORIES)"""
 )
 
 
-@pytest.mark.parametrize("where", ["chat", "answer", "cli.py", "console"])
+@pytest.mark.parametrize("where", ["chat", "answer", "cli.py", "console", "api"])
 def test_no_stage_after_safety_compares_category_names(where: str) -> None:
     paths = [SRC / where] if where.endswith(".py") else sorted((SRC / where).rglob("*.py"))
     for path in paths:
