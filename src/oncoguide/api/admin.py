@@ -45,9 +45,7 @@ class _Verifier:
         self._hasher = PasswordHasher()
         self._dummy = self._hasher.hash(secrets.token_hex(16))
 
-    def __call__(
-        self, credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]
-    ) -> str:
+    def __call__(self, credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]) -> str:
         if credentials is not None:
             stored = self._users.get(credentials.username)
             try:
