@@ -56,6 +56,11 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Admin name -> argon2 hash (JSON); none configured turns admin off (404)",
     )
+    admin_session_secret: str | None = Field(
+        default=None,
+        description="Key that signs admin dashboard sign-ins; set it when serving with several"
+        " workers (unset: a random key per process)",
+    )
     phone_region: str = Field(
         default="US", description="Region used to recognise national phone numbers for redaction"
     )

@@ -29,7 +29,7 @@ from oncoguide.chat.operators import (
 from oncoguide.config import Settings
 from oncoguide.index.conversations import MessageQuery
 
-__all__ = ["hash_password", "install_admin_routes"]
+__all__ = ["Verifier", "hash_password", "install_admin_routes"]
 
 _basic = HTTPBasic(auto_error=False)
 
@@ -39,21 +39,26 @@ def hash_password(password: str) -> str:
     return PasswordHasher().hash(password)
 
 
-class _Verifier:
+class Verifier:
     def __init__(self, users: dict[str, str]) -> None:
         self._users = users
         self._hasher = PasswordHasher()
         self._dummy = self._hasher.hash(secrets.token_hex(16))
 
-    def __call__(self, credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]) -> str:
-        if credentials is not None:
-            stored = self._users.get(credentials.username)
-            try:
-                self._hasher.verify(stored or self._dummy, credentials.password)
-                if stored is not None:
-                    return credentials.username
-            except (VerificationError, InvalidHashError):
-                pass
+    def check(self, name: str, password: str) -> bool:
+        """True for a configured admin's right password (an unknown name costs the same time)."""
+        stored = self._users.get(name)
+        try:
+            self._hasher.verify(stored or self._dummy, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        return stored is not None
+
+    def __call__(
+        self, credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]
+    ) -> str:
+        if credentials is not None and self.check(credentials.username, credentials.password):
+            return credentials.username
         raise HTTPException(
             401, "admin credentials required", headers={"WWW-Authenticate": "Basic"}
         )
@@ -89,7 +94,7 @@ def install_admin_routes(app: FastAPI, settings: Settings) -> None:
         return
     router = APIRouter(
         prefix="/v1/admin",
-        dependencies=[Depends(_Verifier(dict(settings.admin_users)))],
+        dependencies=[Depends(Verifier(dict(settings.admin_users)))],
         responses={401: {"description": "Admin credentials required"}, **ERROR_RESPONSES},
     )
 

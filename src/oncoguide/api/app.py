@@ -154,6 +154,11 @@ def create_app(settings: Settings, *, service: ChatService | None = None) -> Fas
     from oncoguide.api.admin import install_admin_routes
 
     install_admin_routes(app, settings)
+    from oncoguide.api.admin_pages import install_admin_pages
+    from oncoguide.api.pages import install_pages
+
+    install_admin_pages(app, settings, limited)
+    install_pages(app)
     return app
 
 
