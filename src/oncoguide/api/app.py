@@ -199,8 +199,9 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
 
 def app_from_environment() -> FastAPI:
     """The uvicorn factory for `oncoguide serve` (each worker reads the ONCOGUIDE_* settings)."""
-    from oncoguide.api.server import configure_logging
+    from oncoguide.api.server import configure_process
     from oncoguide.config import load_settings
 
-    configure_logging()
-    return create_app(load_settings())
+    settings = load_settings()
+    configure_process(settings)
+    return create_app(settings)
