@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from oncoguide.answer.text import strip_markup
+from oncoguide.text import is_anaphoric, is_dangling, is_lead_in, split_sentences, strip_markup
 
 __all__ = ["Block", "is_anaphoric", "is_dangling", "is_lead_in", "parse_blocks", "split_sentences"]
 
@@ -18,33 +18,9 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+(.*)$")
 _LINK_ONLY = re.compile(r"^\s*(?:!?\[[^\]]*\]\([^)]*\)\s*[.,;]?\s*)+$")
 _WS = re.compile(r"\s+")
+
+
 # A sentence ends at . ! ? (optionally closed by a quote or bracket) before a capital or digit.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]?\s+(?=[\"“(\[]?[A-Z0-9])")
-_ABBREVIATIONS = frozenset((
-    "e.g.", "i.e.", "dr.", "mr.", "mrs.", "ms.", "vs.", "etc.", "no.", "st.", "u.s.", "fig.",
-    "approx.", "jr.", "sr.", "inc.", "al.",
-))  # fmt: skip
-# Navigation and media boilerplate that is never an answer on its own.
-_BOILERPLATE = re.compile(
-    r"^(learn more|go to|see the|see our|for more information|credit:|view this video|"
-    r"watch (this|the) video|read more|click|download|image|figure)\b",
-    re.IGNORECASE,
-)
-_GENERIC_LEAD_IN = re.compile(
-    r"^(these|they|this|it|some|others?)( may| can)? (include|are|is)( the following)?:$",
-    re.IGNORECASE,
-)
-
-# A sentence that opens on one of these points back to the sentence before it ("It usually
-# starts in the fingers..."); alone, the reader cannot tell what it is about.
-_ANAPHOR = re.compile(
-    r"^(this|these|those|that|they|them|it|its|their|such|he|she|both|however|also|"
-    r"in addition|because of this|for this reason|as a result|instead)\b",
-    re.IGNORECASE,
-)
-_TERMINAL = (".", "!", "?", '."', ".)", ".”", "?”")
-
-
 @dataclass(frozen=True)
 class Block:
     """A paragraph (sentences) or a list (items, with its lead-in and the paragraph before it)."""
@@ -60,38 +36,6 @@ class Block:
 
 def _clean_line(line: str) -> str:
     return _WS.sub(" ", strip_markup(line)).strip()
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of one paragraph; abbreviations such as 'e.g.' do not end a sentence."""
-    parts = [p.strip() for p in _BOUNDARY.split(_WS.sub(" ", text).strip()) if p.strip()]
-    merged: list[str] = []
-    for part in parts:
-        if merged and merged[-1].rsplit(" ", 1)[-1].lower() in _ABBREVIATIONS:
-            merged[-1] = f"{merged[-1]} {part}"
-        else:
-            merged.append(part)
-    return merged
-
-
-def is_dangling(sentence: str) -> bool:
-    """True for text that cannot stand alone: lead-ins, short fragments, navigation lines."""
-    s = sentence.strip()
-    if s.endswith((":", ",", ";")) or len(s.split()) < 4:
-        return True
-    return bool(_BOILERPLATE.match(s) or _GENERIC_LEAD_IN.match(s))
-
-
-def is_anaphoric(sentence: str) -> bool:
-    """True when the sentence needs the one before it to make sense (opens on a pronoun)."""
-    return bool(_ANAPHOR.match(sentence.strip()))
-
-
-def is_lead_in(sentence: str) -> bool:
-    """A paragraph's last sentence introduces the list after it when it ends with ':' or ','
-    or has no closing punctuation at all ("Other common symptoms include")."""
-    s = sentence.strip()
-    return s.endswith((":", ",")) or not s.endswith(_TERMINAL)
 
 
 def _lines(text: str) -> list[tuple[str, str]]:
