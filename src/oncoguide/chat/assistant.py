@@ -14,9 +14,9 @@ from oncoguide.chat.turn import Turner, TurnOptions
 from oncoguide.config import Settings
 from oncoguide.index.embed import Embedder, load_embedder
 from oncoguide.index.sqlite import SqliteStore, open_index
-from oncoguide.retrieve.context import expand_context
 from oncoguide.retrieve.hybrid import Retriever
 from oncoguide.retrieve.query import QueryVocabulary
+from oncoguide.retrieve.sections import section_context
 from oncoguide.safety.policy import SafetyPolicy
 
 __all__ = ["Assistant", "open_assistant", "open_existing_store"]
@@ -37,7 +37,12 @@ class Assistant:
     policy: SafetyPolicy
 
     def turner(self, options: TurnOptions) -> Turner:
-        return Turner(self.policy, self.retriever, options, partial(expand_context, self.store))
+        return Turner(
+            self.policy,
+            self.retriever,
+            options,
+            partial(section_context, self.store, self.retriever),
+        )
 
     def close(self) -> None:
         self.retriever.close()  # stops its query-embedding worker before the store goes

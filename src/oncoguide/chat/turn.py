@@ -23,8 +23,8 @@ from oncoguide.types import Answer, Hit, SafetyDecision, SearchFilters, TurnResu
 
 __all__ = ["ContextFn", "TurnOptions", "Turner", "run_turn"]
 
-# Widens the hits' passages for answering (`oncoguide.retrieve.context.expand_context` bound to
-# a store); the answer stage itself never reads the store.
+# Adds the top pages' section trees to the hits for answering (`oncoguide.retrieve.sections.
+# section_context` bound to a store); the answer stage itself never reads the store.
 ContextFn = Callable[[str, tuple[Hit, ...]], tuple[Hit, ...]]
 
 # Categories whose message is the whole reply: nothing is looked up, nothing is composed.
@@ -110,7 +110,9 @@ def run_turn(
         with clock.stage("context"):
             hits = context(question, hits)
     with clock.stage("compose"):
-        answer = compose_answer(question, hits, as_of=as_of, safety=decision)
+        answer = compose_answer(
+            question, hits, as_of=as_of, safety=decision, audience=opts.audience
+        )
     with clock.stage("verify"):
         answer = verify_answer(answer, hits, region_line=line)
     if answer.abstained or not decision.is_refusal:
