@@ -15,7 +15,7 @@ from datetime import date
 from oncoguide.answer.cite import CitationBook
 from oncoguide.answer.pick import Candidate, candidates, for_audience, rank_sections
 from oncoguide.answer.qtypes import read_question
-from oncoguide.answer.quote import Piece, care_pieces, definition, quote
+from oncoguide.answer.quote import Piece, care_pieces, definition, lead_sentence, quote
 from oncoguide.answer.readability import reading_grade
 from oncoguide.answer.templates import abstain_message, section_label
 from oncoguide.kb.chunk import heading_sections
@@ -31,6 +31,8 @@ from oncoguide.types import (
 
 __all__ = ["abstain", "compose_answer", "render_text", "split_preamble"]
 
+MAX_SUPPORT = 2  # supporting sentences from other sections or pages
+SUPPORT_MARGIN = 0.1  # ... whose sections score at least this close to the chosen one
 # Under a dosing refusal, sentences with amounts are left out of the general information.
 _DOSE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:mg|milligrams?|mcg|micrograms?|g|ml|units?|iu)\b", re.I)
 
@@ -63,24 +65,50 @@ def _passage_sections(hit: Hit) -> Hit:
     return replace(hit, sections=tuple(sections))
 
 
+def _overlaps(a: Candidate, b: Candidate) -> bool:
+    """Same page and one heading inside the other (a section and its own subsection)."""
+    n = min(len(a.path), len(b.path))
+    return a.hit.doc_id == b.hit.doc_id and a.path[:n] == b.path[:n]
+
+
+def _support(
+    ranked: Sequence[tuple[float, Candidate]], chosen: Candidate, top: float, taken: set[str]
+) -> list[Piece]:
+    """At most MAX_SUPPORT first sentences of the next candidates (other sections, scoring
+    within SUPPORT_MARGIN of the chosen one), each from a different section."""
+    out: list[Piece] = []
+    for score, c in ranked:
+        if len(out) >= MAX_SUPPORT or score < top - SUPPORT_MARGIN:
+            break
+        if c is chosen or _overlaps(c, chosen) or c.section is None:
+            continue
+        lead = lead_sentence(c.hit, c.section)
+        if lead is not None and lead.text not in taken:
+            out.append(lead)
+            taken.add(lead.text)
+    return out
+
+
 def _pieces(question: str, hits: Sequence[Hit], audience: str | None) -> list[Piece]:
     """The best-ranked candidate's quote (the next one's when it quotes nothing), a definition
-    first for "what is" questions."""
+    first for "what is" questions, then up to two supporting sentences."""
     q = read_question(question)
     usable = hits if any(h.sections for h in hits[:3]) else [_passage_sections(h) for h in hits]
-    ranked: list[Candidate] = [
-        c for _, c in for_audience(rank_sections(q, candidates(usable)), audience)
-    ]
-    for c in ranked:
-        pieces = quote(c, q)
-        if pieces:
+    ranked = for_audience(rank_sections(q, candidates(usable)), audience)
+    chosen: tuple[float, Candidate, list[Piece]] | None = None
+    for score, cand in ranked:
+        quoted = quote(cand, q)
+        if quoted:
+            chosen = (score, cand, quoted)
             break
-    else:
+    if chosen is None:
         return []
+    top, c, pieces = chosen
     if q.main is not None and q.main.name == "what_is":
-        d = definition(q, ranked)
+        d = definition(q, [x for _, x in ranked])
         if d is not None:
             pieces = [d, *(p for p in pieces if p.text != d.text)]
+    pieces += _support(ranked, c, top, {p.text for p in pieces})
     return pieces + care_pieces(c.hit, frozenset(p.section.section_id for p in pieces))
 
 

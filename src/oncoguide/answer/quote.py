@@ -19,7 +19,7 @@ from oncoguide.answer.qtypes import Question
 from oncoguide.text import content_terms, is_anaphoric, is_dangling, split_sentences
 from oncoguide.types import Block, Hit, Section
 
-__all__ = ["Piece", "care_pieces", "definition", "quote", "quote_section"]
+__all__ = ["Piece", "care_pieces", "definition", "lead_sentence", "quote", "quote_section"]
 
 LEAD_SENTENCES = 3
 PROSE_SENTENCES = 5
@@ -84,6 +84,12 @@ def _prose(
         if out:
             return out  # the lead paragraph only, when it has something to say
     return out
+
+
+def lead_sentence(hit: Hit, s: Section) -> Piece | None:
+    """The section's first standalone sentence (a supporting sentence), if it has one."""
+    found = _prose(hit, s, s.blocks, 1, PROSE_WORDS)
+    return found[0] if found else None
 
 
 def _items(hit: Hit, s: Section, b: Block) -> list[Piece]:
