@@ -8,9 +8,10 @@ A section's score (higher is better):
 `text_sim` is the best cosine of the question with the section's chunk embeddings and
 `heading_sim` the cosine with its heading path (both 0 without an embedder). `words(x)` is the
 idf-weighted share of the question's words found in x; the asked part of a question weighs 1,
-its story (what comes before the asking clause) STORY_WEIGHT. The type cue (qtypes.yaml): +TYPE_CUE
-when the section's heading or a list lead-in names the question's main type, +TYPE_CUE/2 for its
-other types, -AVOID when it names only a type the main type avoids ("what helps" vs "Causes").
+its story (what comes before the asking clauses) less (`Question.story_weight`). The type cue
+(qtypes.yaml): +TYPE_CUE when the section's heading or a list lead-in names the question's main
+type, +TYPE_CUE/2 for its other types, -AVOID when it names only a type the main type avoids
+("what helps" vs "Causes").
 
 A heading whose subsections answer together ("Risk factors" > "Diet", "Tobacco use") is also a
 candidate: its text is its own plus its subsections' headings, its similarity their best.
@@ -35,7 +36,6 @@ MAX_PAGES = 3
 HEADING_SIM = 0.25
 TEXT_WORDS = 0.5
 HEADING_WORDS = 0.3
-STORY_WEIGHT = 0.35
 TYPE_CUE = 0.15
 AVOID = 0.3
 RANK_STEP = 0.03
@@ -137,7 +137,7 @@ def rank_sections(q: Question, cands: Sequence[Candidate]) -> list[tuple[float, 
     """Candidates best first, with their scores (see the module docstring)."""
     if not cands:
         return []
-    weight = {t: 1.0 for t in q.asked_terms} | {t: STORY_WEIGHT for t in q.story_terms}
+    weight = {t: 1.0 for t in q.asked_terms} | {t: q.story_weight for t in q.story_terms}
     df = Counter(t for c in cands for t in c.terms & weight.keys())
     idf = {t: math.log((len(cands) + 1) / (df[t] + 0.5)) for t in weight}
     total = sum(weight[t] * idf[t] for t in weight) or 1.0

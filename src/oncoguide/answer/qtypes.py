@@ -35,6 +35,11 @@ _CLAUSE = re.compile(
     rf"[.?!;]+\s+|,\s*(?=(?:and |but |so )?{_QWORD}\b)|\s+(?:and|but|so)\s+(?={_QWORD}\b)",
     re.IGNORECASE,
 )
+# A story word counts this much beside a word of the asked part; more when the asked part names
+# no subject of its own ("what are the signs?", "how does that work?").
+STORY_WEIGHT = 0.35
+SUBJECT_STORY_WEIGHT = 0.8
+_FRAME = content_terms("work works happen happens help helps mean means signs sign usually get")
 _QUESTIONISH = re.compile(rf"^\s*(?:and |but |so |please )?{_QWORD}\b|\?\s*$", re.IGNORECASE)
 
 
@@ -62,6 +67,7 @@ class Question:
     types: tuple[QuestionType, ...]
     asked_terms: frozenset[str]
     story_terms: frozenset[str]
+    story_weight: float = 1.0  # how much a story word counts beside an asked word (1)
 
     @property
     def main(self) -> QuestionType | None:
@@ -113,17 +119,15 @@ def is_never_answer(heading: str) -> bool:
 
 
 def _split(question: str) -> tuple[str, str]:
-    """(asked part, story): the last clause that asks, and everything before it."""
+    """(asked part, story): the question's last clauses that ask, and everything before them."""
     q = question.strip()
     parts = [p.strip() for p in _CLAUSE.split(q) if p and p.strip()]
-    if len(parts) < 2:
+    start = len(parts)
+    while start > 0 and _QUESTIONISH.search(parts[start - 1]):
+        start -= 1
+    if start == len(parts) or start == 0:
         return q, ""
-    for i in range(len(parts) - 1, -1, -1):
-        if _QUESTIONISH.search(parts[i]) and len(content_terms(parts[i])) >= 1:
-            if i == 0:
-                return q, ""
-            return " ".join(parts[i:]), " ".join(parts[:i])
-    return q, ""
+    return " ".join(parts[start:]), " ".join(parts[:start])
 
 
 @lru_cache(maxsize=512)
@@ -133,6 +137,8 @@ def read_question(question: str) -> Question:
     found = [t for t in question_types() if t.asked_in(asked)]
     found += [t for t in question_types() if t not in found and t.asked_in(question)]
     asked_terms = content_terms(asked)
+    # "how does that work?": the asked part names no subject of its own, the story does.
+    story_weight = STORY_WEIGHT if asked_terms - _FRAME else SUBJECT_STORY_WEIGHT
     return Question(
         text=question,
         asked=asked,
@@ -140,4 +146,5 @@ def read_question(question: str) -> Question:
         types=tuple(found),
         asked_terms=asked_terms,
         story_terms=content_terms(story) - asked_terms,
+        story_weight=story_weight,
     )
