@@ -254,10 +254,14 @@ def embed_headings(
     batch_size: int = 32,
     progress: Progress | None = None,
 ) -> tuple[int, int]:
-    """Embed the heading path of every stored section with no cached vector (the answer stage
-    matches a question to the section headings of its pages); return (embedded, reused)."""
+    """Embed the heading path of every stored section of non-technical pages with no cached
+    vector (the answer stage matches a question to the section headings of its pages; technical
+    pages, like their chunks, are mostly left out: they answer only when no patient page does);
+    return (embedded, reused)."""
     headings: dict[str, str] = {}
     for doc in documents:
+        if doc.audience == "technical":
+            continue
         for section in store.sections_of(doc.doc_id):
             headings.setdefault(heading_hash(section.heading), section.heading)
     missing = store.missing_embeddings(embedder.name, list(headings))
