@@ -233,3 +233,29 @@ def test_abstain_uses_the_template_and_region_line() -> None:
     assert answer.sentences == () and answer.citations == ()
     assert answer.text.endswith("Call 1-800-4-CANCER.")
     assert answer.reading_grade is not None
+
+
+LAETRILE = """## Questions and answers about laetrile
+
+- What is laetrile?
+- Has laetrile been studied in people?
+
+## Overview
+
+Laetrile has shown little anticancer effect in studies in people. Laetrile can cause cyanide \
+poisoning.
+
+## Questions to ask your doctor
+
+- Will laetrile affect my treatment?
+- What are the risks of laetrile?
+"""
+
+
+def test_a_list_of_questions_answers_only_a_question_that_asks_for_questions() -> None:
+    hits = [make_section_hit(0, "laetrile", "Laetrile", LAETRILE)]
+    answer = compose_answer("does laetrile actually work for cancer", hits, as_of=AS_OF)
+    assert answer.sentences[0].text.startswith("Laetrile has shown little anticancer effect")
+    assert not any(s.text == "What is laetrile?" for s in answer.sentences)
+    asked = compose_answer("what questions should I ask about laetrile", hits, as_of=AS_OF)
+    assert "Will laetrile affect my treatment?" in _texts(asked)

@@ -11,7 +11,8 @@ idf-weighted share of the question's words found in x; the asked part of a quest
 its story (what comes before the asking clauses) less (`Question.story_weight`). The type cue
 (qtypes.yaml): +TYPE_CUE when the section's heading or a list lead-in names the question's main
 type, +TYPE_CUE/2 for its other types, -AVOID when it names only a type the main type avoids
-("what helps" vs "Causes").
+("what helps" vs "Causes"). A section whose list is of questions loses QUESTIONS_LIST unless
+questions are what is asked for.
 
 A heading whose subsections answer together ("Risk factors" > "Diet", "Tobacco use") is also a
 candidate: its text is its own plus its subsections' headings, its similarity their best.
@@ -40,6 +41,9 @@ TYPE_CUE = 0.15
 AVOID = 0.3
 RANK_STEP = 0.03
 MATCH_FLOOR = 0.3
+# A list of questions (questions to ask a doctor, a Q&A page's contents) answers only a question
+# that asks for questions.
+QUESTIONS_LIST = 0.3
 MIN_CHILDREN = 2
 
 
@@ -57,6 +61,7 @@ class Candidate:
     terms: frozenset[str] = frozenset()
     heading_terms: frozenset[str] = frozenset()
     labels: tuple[str, ...] = field(default=())  # heading and list lead-ins, for type cues
+    of_questions: bool = False  # its list is a list of questions ("What is laetrile?", ...)
 
     @property
     def heading(self) -> str:
@@ -75,6 +80,11 @@ def _section_terms(s: Section) -> frozenset[str]:
 
 def _inner(path: tuple[str, ...]) -> str:
     return " ".join(path[1:][-2:]) if len(path) > 1 else path[0]
+
+
+def _of_questions(s: Section | None) -> bool:
+    items = [i for b in (s.blocks if s is not None else ()) if b.kind == "list" for i in b.items]
+    return bool(items) and sum(i.rstrip().endswith("?") for i in items) * 2 > len(items)
 
 
 def _leads(s: Section) -> list[str]:
@@ -115,7 +125,7 @@ def candidates(hits: Sequence[Hit]) -> list[Candidate]:
                     hit, rank, path, own, kids, text_sim,
                     (own_sims.heading_sim or 0.0) if own_sims is not None else 0.0,
                     terms | (_section_terms(own) if own is not None else frozenset()),
-                    content_terms(_inner(path)), labels,
+                    content_terms(_inner(path)), labels, _of_questions(own),
                 )
             )  # fmt: skip
     return out
@@ -150,6 +160,7 @@ def rank_sections(q: Question, cands: Sequence[Candidate]) -> list[tuple[float, 
         s = c.text_sim + HEADING_SIM * c.heading_sim
         s += TEXT_WORDS * words(c.terms) + HEADING_WORDS * words(c.heading_terms)
         s += _type_cue(c, q) - RANK_STEP * c.rank
+        s -= QUESTIONS_LIST if c.of_questions and not q.asks_for_questions else 0.0
         scored.append((s, c))
     scored.sort(key=lambda sc: (-sc[0], sc[1].rank, sc[1].path))
     return scored

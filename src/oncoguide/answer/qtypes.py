@@ -40,6 +40,7 @@ _CLAUSE = re.compile(
 STORY_WEIGHT = 0.35
 SUBJECT_STORY_WEIGHT = 0.8
 _FRAME = content_terms("work works happen happens help helps mean means signs sign usually get")
+_ASKS_QUESTIONS = re.compile(r"\bquestions?\b", re.IGNORECASE)
 _QUESTIONISH = re.compile(rf"^\s*(?:and |but |so |please )?{_QWORD}\b|\?\s*$", re.IGNORECASE)
 
 
@@ -75,6 +76,11 @@ class Question:
 
     def is_type(self, name: str) -> bool:
         return any(t.name == name for t in self.types)
+
+    @property
+    def asks_for_questions(self) -> bool:
+        """ "What questions should I ask my doctor?": a list of questions is the answer."""
+        return bool(_ASKS_QUESTIONS.search(self.text))
 
     @property
     def terms(self) -> frozenset[str]:
