@@ -117,15 +117,20 @@ def compose_answer(
     hits: Sequence[Hit],
     *,
     as_of: date,
+    max_sentences: int = 8,
     safety: SafetyDecision | None = None,
     audience: str | None = None,
 ) -> Answer:
-    """Quote the section of the top pages that answers `question`, each sentence cited.
+    """Quote the section of the top pages that answers `question`, each sentence cited (at most
+    `max_sentences` sentences that are not list items).
 
     Under a refusal (`safety.is_refusal`), the refusal text comes first and the cited general
     information follows it. The caller runs `verify_answer` on the result.
     """
     pieces = _pieces(question, hits, audience)
+    prose = [i for i, p in enumerate(pieces) if not p.list_item and p.part == "answer"]
+    cut = set(prose[max(max_sentences, 1) :])
+    pieces = [p for i, p in enumerate(pieces) if i not in cut]
     if safety is not None and safety.category == "dosing":
         pieces = [p for p in pieces if not _DOSE.search(p.text)]
     book = CitationBook(as_of)
