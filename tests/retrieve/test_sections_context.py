@@ -94,3 +94,18 @@ def test_an_index_without_section_trees_leaves_hits_as_retrieved(tmp_path: Path)
         retriever = Retriever(s, None)
         hits = retriever.search("mouth sores", k=1).hits
         assert section_context(s, retriever, "mouth sores", hits) == hits
+
+
+def test_a_warm_context_keeps_pages_until_the_next_ingest(store: SqliteStore) -> None:
+    from oncoguide.retrieve.sections import SectionContext
+    from oncoguide.testing.builders import with_body
+
+    retriever = Retriever(store, None)
+    context = SectionContext(store, retriever)
+    hits = retriever.search("mouth sores", k=1).hits
+    first = context("mouth sores", hits)
+    assert context("mouth sores", hits) == first
+    changed = with_body(DOCS[0], MOUTH + "\n## New section\n\nNew text about mouth sores.\n")
+    ingest_documents([changed, DOCS[1]], store, chunker=chunk_document, sectioner=parse_sections)
+    again = context("mouth sores", retriever.search("mouth sores", k=1).hits)
+    assert "New section" in {s.section.heading_path[-1] for s in again[0].sections}

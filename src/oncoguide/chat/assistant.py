@@ -7,7 +7,6 @@ so the store connection, the embedding matrix and the compiled safety rules stay
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from oncoguide.chat.turn import Turner, TurnOptions
@@ -16,7 +15,7 @@ from oncoguide.index.embed import Embedder, load_embedder
 from oncoguide.index.sqlite import SqliteStore, open_index
 from oncoguide.retrieve.hybrid import Retriever
 from oncoguide.retrieve.query import QueryVocabulary
-from oncoguide.retrieve.sections import section_context
+from oncoguide.retrieve.sections import SectionContext
 from oncoguide.safety.policy import SafetyPolicy
 
 __all__ = ["Assistant", "open_assistant", "open_existing_store"]
@@ -35,14 +34,12 @@ class Assistant:
     embedder: Embedder | None
     retriever: Retriever
     policy: SafetyPolicy
+    _context: SectionContext | None = None
 
     def turner(self, options: TurnOptions) -> Turner:
-        return Turner(
-            self.policy,
-            self.retriever,
-            options,
-            partial(section_context, self.store, self.retriever),
-        )
+        if self._context is None:
+            self._context = SectionContext(self.store, self.retriever)
+        return Turner(self.policy, self.retriever, options, self._context)
 
     def close(self) -> None:
         self.retriever.close()  # stops its query-embedding worker before the store goes
