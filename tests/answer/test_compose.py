@@ -259,3 +259,22 @@ def test_a_list_of_questions_answers_only_a_question_that_asks_for_questions() -
     assert not any(s.text == "What is laetrile?" for s in answer.sentences)
     asked = compose_answer("what questions should I ask about laetrile", hits, as_of=AS_OF)
     assert "Will laetrile affect my treatment?" in _texts(asked)
+
+
+PORT = """## Before treatment
+
+Many people get a port before chemotherapy starts.
+
+## Catheters and ports
+
+A port is a small, round disc that is placed under your skin. A catheter connects the port to a \
+large vein. Ports are used to give drugs without a new needle stick each time.
+"""
+
+
+def test_a_definition_from_the_best_sections_opens_a_what_is_answer() -> None:
+    hits = [make_section_hit(0, "chemo", "Chemotherapy", PORT)]
+    answer = compose_answer("what is a port and why do they put one in", hits, as_of=AS_OF)
+    assert answer.sentences[0].text.startswith("A port is a small, round disc")
+    assert len([s for s in answer.sentences if s.text.startswith("A port is")]) == 1
+    _verified_whole(answer, hits)
