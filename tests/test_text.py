@@ -51,6 +51,9 @@ def test_link_only_lines_are_dropped_and_emphasis_removed() -> None:
 def test_connectives_and_pronouns_need_the_sentence_before(text: str) -> None:
     assert is_anaphoric(text)
     assert not is_anaphoric("Butter is fine to eat.") and not is_anaphoric("Itching is common.")
+    # An "it" that points at nothing opens a sentence that stands alone.
+    assert not is_anaphoric("It is best not to skip a chemotherapy treatment.")
+    assert not is_anaphoric("It's important to drink plenty of fluids.")
 
 
 @pytest.mark.parametrize(

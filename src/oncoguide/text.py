@@ -143,6 +143,12 @@ _ANAPHOR = re.compile(
     r"otherwise|therefore|thus|likewise|similarly|furthermore|moreover|and|or)\b",
     re.IGNORECASE,
 )
+# "It is best not to skip a treatment.", "It's important to...": an "it" that points at nothing.
+_EXPLETIVE_IT = re.compile(
+    r"^it(?:'s| is| was| can be| may be| might be| will be| could be)\s+(?:\w+\s+){0,3}?"
+    r"(?:to|that|for|if|when|normal|common|possible|important|best|okay|ok|safe)\b",
+    re.IGNORECASE,
+)
 _TERMINAL = (".", "!", "?", '."', ".)", ".”", "?”")
 
 
@@ -169,7 +175,8 @@ def is_dangling(sentence: str) -> bool:
 def is_anaphoric(sentence: str) -> bool:
     """True when the sentence needs the one before it to make sense (opens on a pronoun or a
     connective: "This", "These", "But", "However")."""
-    return bool(_ANAPHOR.match(sentence.strip()))
+    s = sentence.strip()
+    return bool(_ANAPHOR.match(s)) and not _EXPLETIVE_IT.match(s)
 
 
 def is_lead_in(sentence: str) -> bool:

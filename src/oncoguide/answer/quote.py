@@ -26,7 +26,8 @@ PROSE_SENTENCES = 5
 PROSE_WORDS = 120
 MAX_ITEMS = 15
 MAX_SUBSECTIONS = 8
-LONG_ITEM_WORDS = 60  # a list item this long is cut to its first sentence
+LONG_ITEM_WORDS = 100  # a list item this long is cut to its first sentence
+AFTER_LIST_SENTENCES = 2  # sentences of the paragraph after a section's list, within PROSE_WORDS
 MAX_CARE_ITEMS = 5
 _QUESTIONS_SECTION = re.compile(
     r"questions? (to ask|you (may|might) (want to )?ask|for your)|ask your (doctor|health care|"
@@ -109,9 +110,12 @@ def _first_list(s: Section) -> Block | None:
 def quote_section(hit: Hit, s: Section, wants_list: bool) -> list[Piece]:
     """The section's lead paragraph and its first list whole, or its first sentences."""
     lst = _first_list(s)
-    before = s.blocks[: s.blocks.index(lst)] if lst is not None else s.blocks
-    if lst is not None and (wants_list or len(before) <= 2):
-        return _prose(hit, s, before, LEAD_SENTENCES, PROSE_WORDS) + _items(hit, s, lst)
+    at = s.blocks.index(lst) if lst is not None else len(s.blocks)
+    if lst is not None and (wants_list or at <= 2):
+        lead = _prose(hit, s, s.blocks[:at], LEAD_SENTENCES, PROSE_WORDS)
+        used = sum(len(p.text.split()) for p in lead)
+        after = _prose(hit, s, s.blocks[at + 1 :], AFTER_LIST_SENTENCES, PROSE_WORDS - used)
+        return lead + _items(hit, s, lst) + after
     return _prose(hit, s, s.blocks, PROSE_SENTENCES, PROSE_WORDS)
 
 
