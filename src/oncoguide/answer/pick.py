@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from oncoguide.answer.qtypes import Question, is_never_answer, type_named
 from oncoguide.text import content_terms
-from oncoguide.types import Hit, Section
+from oncoguide.types import Hit, ScoredSection, Section
 
 __all__ = ["Candidate", "candidates", "for_audience", "is_patient_page", "rank_sections"]
 
@@ -82,6 +82,14 @@ def _inner(path: tuple[str, ...]) -> str:
     return " ".join(path[1:][-2:]) if len(path) > 1 else path[0]
 
 
+def _text_sim(x: ScoredSection) -> float:
+    """The section's text similarity; its heading's when its text has no vector (a chunk left
+    unembedded), 0 without an embedder."""
+    if x.text_sim is not None:
+        return x.text_sim
+    return x.heading_sim if x.heading_sim is not None else 0.0
+
+
 def _of_questions(s: Section | None) -> bool:
     items = [i for b in (s.blocks if s is not None else ()) if b.kind == "list" for i in b.items]
     return bool(items) and sum(i.rstrip().endswith("?") for i in items) * 2 > len(items)
@@ -110,14 +118,11 @@ def candidates(hits: Sequence[Hit]) -> list[Candidate]:
             kids = tuple(kids_of.get(path, ()))
             kids = kids if len(kids) >= MIN_CHILDREN else ()
             own_sims = sims[own.section_id] if own is not None else None
-            kid_sims = [sims[k.section_id].text_sim or 0.0 for k in kids]
-            text_sim = (
-                (own_sims.text_sim or 0.0)
-                if own_sims is not None and own_sims.text_sim is not None
-                else sum(kid_sims) / len(kid_sims)
-                if kid_sims
-                else 0.0
-            )
+            kid_sims = [_text_sim(sims[k.section_id]) for k in kids]
+            if own_sims is not None and (own_sims.text_sim, own_sims.heading_sim) != (None, None):
+                text_sim = _text_sim(own_sims)
+            else:
+                text_sim = sum(kid_sims) / len(kid_sims) if kid_sims else 0.0
             terms = content_terms(" ".join([*path, *(k.heading_path[-1] for k in kids)]))
             labels = (path[-1], *(_leads(own) if own is not None else ()))
             out.append(
