@@ -35,8 +35,8 @@ __all__ = ["Candidate", "candidates", "for_audience", "is_patient_page", "rank_s
 
 MAX_PAGES = 3
 HEADING_SIM = 0.25
-TEXT_WORDS = 0.5
-HEADING_WORDS = 0.3
+TEXT_WORDS = 0.15
+HEADING_WORDS = 0.15
 TYPE_CUE = 0.15
 AVOID = 0.3
 RANK_STEP = 0.03
