@@ -89,9 +89,12 @@ def _support(
     return out
 
 
-def _pieces(question: str, hits: Sequence[Hit], audience: str | None) -> list[Piece]:
+def _pieces(
+    question: str, hits: Sequence[Hit], audience: str | None, care: bool = True
+) -> list[Piece]:
     """The best-ranked candidate's quote (the next one's when it quotes nothing), a definition
-    first for "what is" questions, then up to two supporting sentences."""
+    first for "what is" questions, then up to two supporting sentences and (with `care`) the
+    page's when-to-call and questions-to-ask sections."""
     q = read_question(question)
     usable = hits if any(h.sections for h in hits[:3]) else [_passage_sections(h) for h in hits]
     ranked = for_audience(rank_sections(q, candidates(usable)), audience)
@@ -109,6 +112,8 @@ def _pieces(question: str, hits: Sequence[Hit], audience: str | None) -> list[Pi
         if d is not None:
             pieces = [d, *(p for p in pieces if p.text != d.text)]
     pieces += _support(ranked, c, top, {p.text for p in pieces})
+    if not care:
+        return pieces
     return pieces + care_pieces(c.hit, frozenset(p.section.section_id for p in pieces))
 
 
@@ -127,7 +132,9 @@ def compose_answer(
     Under a refusal (`safety.is_refusal`), the refusal text comes first and the cited general
     information follows it. The caller runs `verify_answer` on the result.
     """
-    pieces = _pieces(question, hits, audience)
+    # A refusal brings its own questions for the care team: the page's are not repeated.
+    refusal = safety is not None and safety.is_refusal
+    pieces = _pieces(question, hits, audience, care=not refusal)
     prose = [i for i, p in enumerate(pieces) if not p.list_item and p.part == "answer"]
     cut = set(prose[max(max_sentences, 1) :])
     pieces = [p for i, p in enumerate(pieces) if i not in cut]

@@ -105,7 +105,14 @@ def candidates(hits: Sequence[Hit]) -> list[Candidate]:
     out: list[Candidate] = []
     for rank, hit in enumerate(hits[:MAX_PAGES]):
         sims = {x.section.section_id: x for x in hit.sections}
-        sections = [x.section for x in hit.sections if not is_never_answer(x.section.heading)]
+        # Only sections that are still citable passages (a filter may have taken one out).
+        citable = {p.chunk_id for p in hit.passages}
+        sections = [
+            x.section
+            for x in hit.sections
+            if not is_never_answer(x.section.heading)
+            and (x.section.section_id in citable or not x.section.blocks)
+        ]
         by_path = {s.heading_path: s for s in sections}
         kids_of: dict[tuple[str, ...], list[Section]] = {}
         for s in sections:
