@@ -91,7 +91,9 @@ def _text_sim(x: ScoredSection) -> float:
 
 
 def _of_questions(s: Section | None) -> bool:
-    items = [i for b in (s.blocks if s is not None else ()) if b.kind == "list" for i in b.items]
+    """The section opens on a list of questions (a Q&A page's contents, questions to ask)."""
+    first = s.blocks[0] if s is not None and s.blocks else None
+    items = first.items if first is not None and first.kind == "list" else ()
     return bool(items) and sum(i.rstrip().endswith("?") for i in items) * 2 > len(items)
 
 
