@@ -127,8 +127,9 @@ _ABBREVIATIONS = frozenset((
 ))  # fmt: skip
 # Navigation and media boilerplate that is never an answer on its own.
 _BOILERPLATE = re.compile(
-    r"^(learn more|go to|see the|see our|for more information|credit:|view this video|"
-    r"watch (this|the) video|read more|click|download|image|figure)\b",
+    r"^(learn more|go to|see the|see our|for more information|for information (about|on)|credit:|"
+    r"view this video|watch (this|the) video|read more|click|download|image|figure)\b"
+    r"|\b(listed|shown|described) (below|above)\b|\bsee the [^.]{0,60} section\b",
     re.IGNORECASE,
 )
 _GENERIC_LEAD_IN = re.compile(

@@ -278,3 +278,26 @@ def test_a_definition_from_the_best_sections_opens_a_what_is_answer() -> None:
     assert answer.sentences[0].text.startswith("A port is a small, round disc")
     assert len([s for s in answer.sentences if s.text.startswith("A port is")]) == 1
     _verified_whole(answer, hits)
+
+
+CHEMO_TIMES = """## Chemotherapy before surgery
+
+Chemotherapy before surgery can shrink a large tumor.
+
+## Chemotherapy after surgery
+
+Improving Your Results After Surgery
+
+After surgery, chemotherapy lowers the chance that the cancer comes back. For information \
+about the drugs listed below, see the Treatment Option Overview section.
+"""
+
+
+def test_a_heading_about_another_time_loses_and_titles_and_pointers_are_not_quoted() -> None:
+    hits = [make_section_hit(0, "chemo", "Chemotherapy for Breast Cancer", CHEMO_TIMES)]
+    q = "I had my tumor removed, why would I still need chemotherapy after surgery?"
+    answer = compose_answer(q, hits, as_of=AS_OF)
+    assert answer.citations[0].heading.endswith("Chemotherapy after surgery")
+    texts = _texts(answer)
+    assert texts[0] == "After surgery, chemotherapy lowers the chance that the cancer comes back."
+    assert not any("Improving Your Results" in t or "listed below" in t for t in texts)

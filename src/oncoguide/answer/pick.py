@@ -23,6 +23,7 @@ page has one scoring at least MATCH_FLOOR.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ MATCH_FLOOR = 0.3
 # A list of questions (questions to ask a doctor, a Q&A page's contents) answers only a question
 # that asks for questions.
 QUESTIONS_LIST = 0.3
+OTHER_TIME = 0.1  # a heading about another time ("before surgery" for "after surgery")
 MIN_CHILDREN = 2
 
 
@@ -157,6 +159,17 @@ def _type_cue(c: Candidate, q: Question) -> float:
     return -AVOID if avoided else 0.0
 
 
+_TIMES = ("before", "during", "after")
+
+
+def _other_time(c: Candidate, q: Question) -> float:
+    """ "after surgery" is not answered by "Chemotherapy before surgery": these words are
+    stopwords for the overlap, but in a heading they say which part of the story it tells."""
+    asked = {t for t in _TIMES if re.search(rf"\b{t}\b", q.asked, re.IGNORECASE)}
+    named = {t for t in _TIMES if re.search(rf"\b{t}\b", c.path[-1], re.IGNORECASE)}
+    return OTHER_TIME if asked and named and not asked & named else 0.0
+
+
 def rank_sections(q: Question, cands: Sequence[Candidate]) -> list[tuple[float, Candidate]]:
     """Candidates best first, with their scores (see the module docstring)."""
     if not cands:
@@ -173,7 +186,7 @@ def rank_sections(q: Question, cands: Sequence[Candidate]) -> list[tuple[float, 
     for c in cands:
         s = c.text_sim + HEADING_SIM * c.heading_sim
         s += TEXT_WORDS * words(c.terms) + HEADING_WORDS * words(c.heading_terms)
-        s += _type_cue(c, q) - RANK_STEP * c.rank
+        s += _type_cue(c, q) - RANK_STEP * c.rank - _other_time(c, q)
         s -= QUESTIONS_LIST if c.of_questions and not q.asks_for_questions else 0.0
         scored.append((s, c))
     scored.sort(key=lambda sc: (-sc[0], sc[1].rank, sc[1].path))

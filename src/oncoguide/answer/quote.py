@@ -29,6 +29,7 @@ MAX_SUBSECTIONS = 8
 LONG_ITEM_WORDS = 100  # a list item this long is cut to its first sentence
 AFTER_LIST_SENTENCES = 2  # sentences of the paragraph after a section's list, within PROSE_WORDS
 MAX_CARE_ITEMS = 5
+_TERMINAL = (".", "!", "?", '"', "”", ")", "'", "’")
 _QUESTIONS_SECTION = re.compile(
     r"questions? (to ask|you (may|might) (want to )?ask|for your)|ask your (doctor|health care|"
     r"care team|nurse)",
@@ -73,7 +74,9 @@ def _prose(
             continue
         prev_kept = False
         for sent in _sentences(b.text):
-            ok = not is_dangling(sent) and (prev_kept or not is_anaphoric(sent))
+            # A line without closing punctuation is a title or caption, not a sentence.
+            ok = sent.rstrip().endswith(_TERMINAL) and not is_dangling(sent)
+            ok = ok and (prev_kept or not is_anaphoric(sent))
             if ok and out and words + len(sent.split()) > max_words:
                 return out
             if ok:

@@ -156,9 +156,7 @@ def run_turn(
             hits = context(asked, hits)
     hits = without_document_notes(hits) or hits
     with clock.stage("compose"):
-        answer = compose_answer(
-            asked, hits, as_of=as_of, safety=decision, audience=opts.audience
-        )
+        answer = compose_answer(asked, hits, as_of=as_of, safety=decision, audience=opts.audience)
         answer = prefer_plainer(drop_document_notes(answer))
     with clock.stage("verify"):
         answer = verify_answer(answer, hits, region_line=line)
