@@ -288,8 +288,9 @@ Chemotherapy before surgery can shrink a large tumor.
 
 Improving Your Results After Surgery
 
-After surgery, chemotherapy lowers the chance that the cancer comes back. For information \
-about the drugs listed below, see the Treatment Option Overview section.
+Why is it given after surgery? After surgery, chemotherapy lowers the chance that the cancer \
+comes back. For information about the drugs listed below, see the Treatment Option Overview \
+section.
 """
 
 
@@ -301,3 +302,4 @@ def test_a_heading_about_another_time_loses_and_titles_and_pointers_are_not_quot
     texts = _texts(answer)
     assert texts[0] == "After surgery, chemotherapy lowers the chance that the cancer comes back."
     assert not any("Improving Your Results" in t or "listed below" in t for t in texts)
+    assert not any(t.endswith("?") for t in texts)

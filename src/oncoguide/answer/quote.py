@@ -74,8 +74,10 @@ def _prose(
             continue
         prev_kept = False
         for sent in _sentences(b.text):
-            # A line without closing punctuation is a title or caption, not a sentence.
-            ok = sent.rstrip().endswith(_TERMINAL) and not is_dangling(sent)
+            # A line without closing punctuation is a title or caption, and a question in the
+            # text ("Why was this study needed?") is a heading: neither is an answer sentence.
+            end = sent.rstrip()
+            ok = end.endswith(_TERMINAL) and not end.endswith("?") and not is_dangling(sent)
             ok = ok and (prev_kept or not is_anaphoric(sent))
             if ok and out and words + len(sent.split()) > max_words:
                 return out
