@@ -76,8 +76,22 @@ def is_patient_page(hit: Hit) -> bool:
     return hit.audience != "technical" and "/research" not in url and "/news" not in url
 
 
+_TERMS_CACHE: dict[tuple[str, str], frozenset[str]] = {}
+_TERMS_CACHE_SIZE = 20000
+
+
 def _section_terms(s: Section) -> frozenset[str]:
-    return content_terms(" ".join([*s.heading_path, s.text]))
+    """The words of a section's heading path and text (kept for sections with a content hash:
+    a warm assistant reads the same pages again)."""
+    key = (s.section_id, s.content_hash)
+    found = _TERMS_CACHE.get(key) if s.content_hash else None
+    if found is None:
+        found = content_terms(" ".join([*s.heading_path, s.text]))
+        if s.content_hash:
+            if len(_TERMS_CACHE) >= _TERMS_CACHE_SIZE:
+                _TERMS_CACHE.clear()
+            _TERMS_CACHE[key] = found
+    return found
 
 
 def _inner(path: tuple[str, ...]) -> str:
