@@ -138,7 +138,7 @@ def compose_answer(
     prose = [i for i, p in enumerate(pieces) if not p.list_item and p.part == "answer"]
     cut = set(prose[max(max_sentences, 1) :])
     pieces = [p for i, p in enumerate(pieces) if i not in cut]
-    if safety is not None and safety.category == "dosing":
+    if safety is not None and "withhold_doses" in safety.actions:
         pieces = [p for p in pieces if not _DOSE.search(p.text)]
     book = CitationBook(as_of)
     passages = {(p.doc_id, p.chunk_id): p for h in hits for p in h.passages}

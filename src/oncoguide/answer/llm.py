@@ -25,7 +25,7 @@ from oncoguide.answer.templates import llm_system_prompt
 from oncoguide.answer.verify import MIN_SUPPORTED_FRACTION, support_score, verify_answer
 from oncoguide.config import Settings
 from oncoguide.errors import LLMError
-from oncoguide.text import split_sentences
+from oncoguide.text.sentences import split_sentences
 from oncoguide.types import Answer, AnswerSentence, Hit, Passage
 
 __all__ = [

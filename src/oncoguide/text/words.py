@@ -1,4 +1,4 @@
-"""Text helpers shared by every stage (below all of them): markup, words, stems, sentences.
+"""Word-level text helpers shared by every stage: markup, words, stems, content terms.
 
 `normalise` is the one definition of "the same text" that composing and verifying agree on:
 markdown link/image/emphasis markup removed, quotes unified, case folded, whitespace collapsed.
@@ -12,12 +12,8 @@ from functools import lru_cache
 __all__ = [
     "STOPWORDS",
     "content_terms",
-    "is_anaphoric",
-    "is_dangling",
-    "is_lead_in",
     "normalise",
     "numbers_in",
-    "split_sentences",
     "stem",
     "strip_markup",
     "words",
@@ -117,71 +113,3 @@ def content_terms(text: str) -> frozenset[str]:
 def numbers_in(text: str) -> frozenset[str]:
     """Every number in the text, as written (dose-like and date-like strings included)."""
     return frozenset(_NUMBER.findall(text))
-
-
-# A sentence ends at . ! ? (optionally closed by a quote or bracket) before a capital or digit.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]?\s+(?=[\"“(\[]?[A-Z0-9])")
-_ABBREVIATIONS = frozenset((
-    "e.g.", "i.e.", "dr.", "mr.", "mrs.", "ms.", "vs.", "etc.", "no.", "st.", "u.s.", "fig.",
-    "approx.", "jr.", "sr.", "inc.", "al.",
-))  # fmt: skip
-# Navigation and media boilerplate that is never an answer on its own.
-_BOILERPLATE = re.compile(
-    r"^(learn more|go to|see the|see our|for more information|for information (about|on)|credit:|"
-    r"view this video|watch (this|the) video|read more|click|download|image|figure)\b"
-    r"|\b(listed|shown|described) (below|above)\b|\bsee the [^.]{0,60} section\b",
-    re.IGNORECASE,
-)
-_GENERIC_LEAD_IN = re.compile(
-    r"^(these|they|this|it|some|others?)( may| can)? (include|are|is)( the following)?:$",
-    re.IGNORECASE,
-)
-# A sentence that opens on one of these points back to the sentence before it ("It usually
-# starts in the fingers...", "But such survivors..."); alone, the reader cannot tell what it means.
-_ANAPHOR = re.compile(
-    r"^(this|these|those|that|they|them|it|its|their|such|he|she|both|however|but|also|"
-    r"in addition|because of this|for this reason|as a result|instead|so|then|yet|still|"
-    r"otherwise|therefore|thus|likewise|similarly|furthermore|moreover|and|or)\b",
-    re.IGNORECASE,
-)
-# "It is best not to skip a treatment.", "It's important to...": an "it" that points at nothing.
-_EXPLETIVE_IT = re.compile(
-    r"^it(?:'s| is| was| can be| may be| might be| will be| could be)\s+(?:\w+\s+){0,3}?"
-    r"(?:to|that|for|if|when|normal|common|possible|important|best|okay|ok|safe)\b",
-    re.IGNORECASE,
-)
-_TERMINAL = (".", "!", "?", '."', ".)", ".”", "?”")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of one paragraph; abbreviations such as 'e.g.' do not end a sentence."""
-    parts = [p.strip() for p in _BOUNDARY.split(_WS.sub(" ", text).strip()) if p.strip()]
-    merged: list[str] = []
-    for part in parts:
-        if merged and merged[-1].rsplit(" ", 1)[-1].lower() in _ABBREVIATIONS:
-            merged[-1] = f"{merged[-1]} {part}"
-        else:
-            merged.append(part)
-    return merged
-
-
-def is_dangling(sentence: str) -> bool:
-    """True for text that cannot stand alone: lead-ins, short fragments, navigation lines."""
-    s = sentence.strip()
-    if s.endswith((":", ",", ";")) or len(s.split()) < 4:
-        return True
-    return bool(_BOILERPLATE.match(s) or _GENERIC_LEAD_IN.match(s))
-
-
-def is_anaphoric(sentence: str) -> bool:
-    """True when the sentence needs the one before it to make sense (opens on a pronoun or a
-    connective: "This", "These", "But", "However")."""
-    s = sentence.strip()
-    return bool(_ANAPHOR.match(s)) and not _EXPLETIVE_IT.match(s)
-
-
-def is_lead_in(sentence: str) -> bool:
-    """A paragraph's last sentence introduces the list after it when it ends with ':' or ','
-    or has no closing punctuation at all ("Other common symptoms include")."""
-    s = sentence.strip()
-    return s.endswith((":", ",")) or not s.endswith(_TERMINAL)
