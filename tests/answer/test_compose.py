@@ -308,3 +308,28 @@ def test_a_heading_about_another_time_loses_and_titles_and_pointers_are_not_quot
     assert texts[0] == "After surgery, chemotherapy lowers the chance that the cancer comes back."
     assert not any("Improving Your Results" in t or "listed below" in t for t in texts)
     assert not any(t.endswith("?") for t in texts)
+
+
+BREAST_SIGNS = """## What are the symptoms of breast cancer?
+
+Check with your doctor if you notice:
+
+Breast lump, such as:
+
+- a lump in or near your breast
+- a lump under your arm
+
+Nipple changes, such as:
+
+- a nipple turned inward
+- fluid from the nipple
+"""
+
+
+def test_a_list_asked_for_is_quoted_in_all_its_parts() -> None:
+    hits = [make_section_hit(0, "breast", "Breast Cancer Symptoms", BREAST_SIGNS)]
+    answer = compose_answer("What are the signs and symptoms of breast cancer?", hits, as_of=AS_OF)
+    texts = _texts(answer)
+    assert "Nipple changes, such as:" in texts and "fluid from the nipple" in texts
+    assert texts.index("Breast lump, such as:") < texts.index("Nipple changes, such as:")
+    _verified_whole(answer, hits)

@@ -119,9 +119,26 @@ def quote_section(hit: Hit, s: Section, wants_list: bool) -> list[Piece]:
     if lst is not None and (wants_list or at <= 2):
         lead = _prose(hit, s, s.blocks[:at], LEAD_SENTENCES, PROSE_WORDS)
         used = sum(len(p.text.split()) for p in lead)
+        if wants_list:
+            # A list asked for is quoted whole, in all its parts ("Breast lump, such as:",
+            # "Nipple changes, such as:"), up to MAX_ITEMS items.
+            return lead + _all_lists(hit, s, at)
         after = _prose(hit, s, s.blocks[at + 1 :], AFTER_LIST_SENTENCES, PROSE_WORDS - used)
         return lead + _items(hit, s, lst) + after
     return _prose(hit, s, s.blocks, PROSE_SENTENCES, PROSE_WORDS)
+
+
+def _all_lists(hit: Hit, s: Section, start: int) -> list[Piece]:
+    """The section's lists from block `start` on, each with its lead-in, within MAX_ITEMS."""
+    out: list[Piece] = []
+    n = 0
+    for b in s.blocks[start:]:
+        if b.kind not in ("list", "table") or not b.items or n >= MAX_ITEMS:
+            continue
+        part = _items(hit, s, Block(b.kind, lead_in=b.lead_in, items=b.items[: MAX_ITEMS - n]))
+        n += len(b.items[: MAX_ITEMS - n])
+        out += part
+    return out
 
 
 def _first_of(hit: Hit, s: Section) -> list[Piece]:
