@@ -12,8 +12,8 @@ from pathlib import Path
 
 from oncoguide.chat.turn import Turner, TurnOptions
 from oncoguide.config import Settings
+from oncoguide.index.backends import IndexStore, open_index
 from oncoguide.index.embed import Embedder, load_embedder
-from oncoguide.index.sqlite import SqliteStore, open_index
 from oncoguide.retrieve.context import expand_context
 from oncoguide.retrieve.hybrid import Retriever
 from oncoguide.retrieve.query import QueryVocabulary
@@ -22,7 +22,7 @@ from oncoguide.safety.policy import SafetyPolicy
 __all__ = ["Assistant", "open_assistant", "open_existing_store"]
 
 
-def open_existing_store(path: Path) -> SqliteStore:
+def open_existing_store(path: Path | str) -> IndexStore:
     """Open an index built by `oncoguide ingest`; a missing or empty file is an error, not a new
     index (see `open_index`)."""
     return open_index(path)
@@ -31,7 +31,7 @@ def open_existing_store(path: Path) -> SqliteStore:
 @dataclass
 class Assistant:
     settings: Settings
-    store: SqliteStore
+    store: IndexStore
     embedder: Embedder | None
     retriever: Retriever
     policy: SafetyPolicy

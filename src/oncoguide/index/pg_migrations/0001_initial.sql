@@ -1,0 +1,77 @@
+-- 0001 (PostgreSQL): documents, chunks with their search terms, and the embedding cache.
+-- Same rows as the SQLite schema. Tuples are JSON arrays in text columns and dates ISO strings, so
+-- one row mapping serves both backends.
+
+CREATE EXTENSION IF NOT EXISTS vector;
+
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE documents (
+    doc_id                TEXT PRIMARY KEY,
+    path                  TEXT NOT NULL,
+    title                 TEXT NOT NULL,
+    url                   TEXT NOT NULL,
+    source                TEXT NOT NULL,
+    source_type           TEXT NOT NULL,
+    license               TEXT NOT NULL,
+    last_reviewed         TEXT,
+    review_frequency      TEXT NOT NULL,
+    review_due            TEXT,
+    audience              TEXT NOT NULL,
+    declared_audience     TEXT NOT NULL,
+    language              TEXT NOT NULL,
+    cancer_types          TEXT NOT NULL,
+    declared_cancer_types TEXT NOT NULL,
+    tags                  TEXT NOT NULL,
+    citation              TEXT NOT NULL,
+    status                TEXT NOT NULL,
+    version               TEXT NOT NULL,
+    body                  TEXT NOT NULL,
+    content_hash          TEXT NOT NULL,
+    glossary_terms        TEXT NOT NULL,
+    extra                 TEXT NOT NULL
+);
+
+CREATE TABLE document_cancer_types (
+    cancer_type TEXT NOT NULL,
+    doc_id      TEXT NOT NULL,
+    PRIMARY KEY (cancer_type, doc_id)
+);
+
+CREATE INDEX document_cancer_types_doc ON document_cancer_types (doc_id);
+
+-- rowid is insertion order, the tie-break of equal scores (as SQLite's rowid).
+-- terms: term -> weighted frequency (title 4, heading 2, body 1) from SQLite's own FTS5 tokenizer
+-- (oncoguide.index.terms), ntokens: the chunk's length in tokens; bm25 is computed from both.
+-- tsv is derived from the terms and carries the GIN index that finds candidate chunks.
+CREATE TABLE chunks (
+    rowid        BIGSERIAL PRIMARY KEY,
+    chunk_id     TEXT NOT NULL UNIQUE,
+    doc_id       TEXT NOT NULL,
+    ordinal      INTEGER NOT NULL,
+    heading_path TEXT NOT NULL,
+    heading      TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    ntokens      INTEGER NOT NULL,
+    terms        JSONB NOT NULL,
+    tsv          TSVECTOR GENERATED ALWAYS AS (jsonb_to_tsvector('simple'::regconfig, terms, '["key"]')) STORED
+);
+
+CREATE INDEX chunks_doc ON chunks (doc_id, ordinal);
+CREATE INDEX chunks_content_hash ON chunks (content_hash);
+CREATE INDEX chunks_tsv ON chunks USING gin (tsv);
+
+-- Vectors are cached by chunk content hash, so unchanged text is never embedded twice. The column
+-- has no fixed size (models differ); the HNSW index is a partial expression index per model and
+-- size, built after a bulk load (PostgresStore.build_vector_index).
+CREATE TABLE embeddings (
+    model        TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    dim          INTEGER NOT NULL,
+    vector       vector NOT NULL,
+    PRIMARY KEY (model, content_hash)
+);
