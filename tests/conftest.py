@@ -52,12 +52,20 @@ def _pg_unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def pg_server_url() -> Iterator[str]:
-    """A superuser URL of a running PostgreSQL with pgvector available (one per session)."""
+def psycopg_installed() -> None:
+    """The PostgreSQL driver (the `postgres` extra) is importable."""
     try:
-        import psycopg
-    except ImportError:
-        _pg_unavailable("psycopg is not installed (pip install -e '.[postgres]')")
+        import pgvector  # noqa: F401
+        import psycopg  # noqa: F401
+    except ImportError as exc:
+        _pg_unavailable(f"{exc.name} is not installed (pip install -e '.[postgres]')")
+
+
+@pytest.fixture(scope="session")
+def pg_server_url(psycopg_installed: None) -> Iterator[str]:
+    """A superuser URL of a running PostgreSQL with pgvector available (one per session)."""
+    import psycopg
+
     given = os.environ.get("ONCOGUIDE_TEST_PG_URL")
     server = None
     if given:

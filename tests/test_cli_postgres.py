@@ -100,7 +100,7 @@ def test_real_kb_slice_same_answers_on_sqlite_and_postgres(
     _assert_same_answers(kb, tmp_path / "s.db", pg_url, questions)
 
 
-def test_unreachable_postgres_is_one_line_and_exit_2(tmp_path: Path) -> None:
+def test_unreachable_postgres_is_one_line_and_exit_2(psycopg_installed: None) -> None:
     url = "postgresql://me:s3cret@127.0.0.1:1/nowhere"
     result = CliRunner().invoke(app, ["search", "chemo", "--db", url])
     assert result.exit_code == 2

@@ -176,7 +176,7 @@ def test_open_index_on_an_empty_database_names_the_fix(pg_url: str) -> None:
         open_index(pg_url)
 
 
-def test_unreachable_server_is_one_line_without_the_password() -> None:
+def test_unreachable_server_is_one_line_without_the_password(psycopg_installed: None) -> None:
     url = "postgresql://me:s3cret@127.0.0.1:1/nowhere"
     with pytest.raises(StoreError) as info:
         open_index(url)

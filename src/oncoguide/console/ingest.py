@@ -109,7 +109,7 @@ def _embedder(settings: Settings) -> Embedder | None:
 def interrupted_message(db: Path | str, stage: str | None, created: bool, has_docs: bool) -> str:
     """What Ctrl-C kept, and how to carry on."""
     again = "run the same command again"
-    if stage == "embed" and has_docs:
+    if stage in ("embed", "vector index") and has_docs:
         return (
             f"documents in {db} are indexed and the vectors embedded so far are saved;"
             f" {again} to resume embedding where it stopped"
