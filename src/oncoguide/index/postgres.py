@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from pgvector.psycopg import register_vector
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from oncoguide.config import is_postgres_url
 from oncoguide.errors import QueryError, StoreError
 from oncoguide.index.rows import (
     CHUNK_COLUMNS,
@@ -39,27 +39,23 @@ from oncoguide.index.rows import (
     document_from_row,
 )
 from oncoguide.index.store import ChunkMatch, StoreStats
-from oncoguide.index.terms import BM25_B, BM25_K1, Tokenizer, bm25_idf
+from oncoguide.index.terms import BM25_B, BM25_K1, Tokenizer
 from oncoguide.types import Chunk, Document, SearchFilters
 
 __all__ = [
     "PostgresStore",
+    "connect",
     "is_postgres_url",
+    "one_line",
     "open_pg_index",
     "open_pg_store",
     "pg_migrations",
     "redact_url",
 ]
 
-_URL = re.compile(r"^postgres(ql)?://", re.IGNORECASE)
 # Serialises migrations between processes (any constant; "oncoguide" in ASCII).
 _MIGRATION_LOCK = 0x6F6E636F6775
 _CONNECT_TIMEOUT_S = 5
-
-
-def is_postgres_url(db: object) -> bool:
-    """True for a `postgresql://` (or `postgres://`) URL, False for a file path."""
-    return isinstance(db, str) and _URL.match(db) is not None
 
 
 def redact_url(url: str) -> str:
@@ -84,8 +80,28 @@ def pg_migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
+    """A psycopg error's message on one line (libpq's span several)."""
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def connect(url: str) -> psycopg.Connection[dict[str, Any]]:
+    """An autocommit connection returning dict rows, times in UTC; StoreError (one line, no
+    password) when the server cannot be reached."""
+    try:
+        conn = psycopg.connect(
+            url, autocommit=True, connect_timeout=_CONNECT_TIMEOUT_S, row_factory=dict_row
+        )
+    except psycopg.Error as exc:
+        raise StoreError(
+            f"cannot connect to PostgreSQL at {redact_url(url)}: {one_line(exc)}"
+        ) from exc
+    try:
+        conn.execute("SET TIME ZONE 'UTC'")
+    except psycopg.Error as exc:
+        conn.close()
+        raise StoreError(f"database {redact_url(url)}: cannot set up: {one_line(exc)}") from exc
+    return conn
 
 
 def _websearch(terms: Sequence[str]) -> str:
@@ -106,14 +122,10 @@ class PostgresStore:
         self._tokenizer = Tokenizer()
         self._vectors_registered = False
         try:
-            self._conn = psycopg.connect(
-                url, autocommit=True, connect_timeout=_CONNECT_TIMEOUT_S, row_factory=dict_row
-            )
-        except psycopg.Error as exc:
+            self._conn = connect(url)
+        except StoreError:
             self._tokenizer.close()
-            raise StoreError(
-                f"cannot connect to PostgreSQL at {self.path}: {_one_line(exc)}"
-            ) from exc
+            raise
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.path!r})"
@@ -125,9 +137,7 @@ class PostgresStore:
             try:
                 yield self._conn
             except psycopg.Error as exc:
-                raise StoreError(
-                    f"database {self.path}: cannot {action}: {_one_line(exc)}"
-                ) from exc
+                raise StoreError(f"database {self.path}: cannot {action}: {one_line(exc)}") from exc
 
     @contextmanager
     def _transaction(self, action: str) -> Iterator[psycopg.Connection[dict[str, Any]]]:
@@ -216,6 +226,10 @@ class PostgresStore:
                 conn.execute("DELETE FROM documents WHERE doc_id = ANY(%s)", (gone,))
             if upserts:
                 self._insert(conn, upserts)
+            conn.execute(
+                "UPDATE chunk_totals SET rows = t.n, tokens = t.tokens FROM"
+                " (SELECT count(*) AS n, coalesce(sum(ntokens), 0) AS tokens FROM chunks) t"
+            )
 
     def _insert(
         self,
@@ -299,32 +313,13 @@ class PostgresStore:
         terms = self._tokenizer.query(query)
         if not terms or k <= 0:
             return []
-        ws = _websearch(terms)
+        text, params = _lexical_sql(filters or SearchFilters())
         with self._guard("search") as conn:
-            totals = conn.execute(
-                "SELECT count(*) AS n, coalesce(sum(ntokens), 0) AS tokens FROM chunks"
-            ).fetchone()
-            rows_n = int(totals["n"]) if totals else 0
-            if rows_n == 0:
-                return []
-            avgdl = float(int(totals["tokens"]) if totals else 0) / float(rows_n)
-            distinct = list(dict.fromkeys(terms))
-            hits = {
-                r["term"]: int(r["hits"])
-                for r in conn.execute(
-                    "SELECT t.term, (SELECT count(*) FROM chunks c"
-                    "  WHERE c.tsv @@ websearch_to_tsquery('simple', t.q) AND c.terms ? t.term)"
-                    " AS hits FROM unnest(%s::text[], %s::text[]) AS t(term, q)",
-                    (distinct, [_websearch([t]) for t in distinct]),
-                )
-            }
-            idf = [bm25_idf(rows_n, hits.get(t, 0)) for t in terms]
-            text, params = _lexical_sql(filters or SearchFilters())
             rows = conn.execute(
                 text,
                 {
-                    "terms": terms, "idf": idf, "ws": ws, "k1": BM25_K1, "k1p1": BM25_K1 + 1.0,
-                    "omb": 1 - BM25_B, "b": BM25_B, "avgdl": avgdl, "k": k, **params,
+                    "terms": terms, "ws": _websearch(terms), "k1": BM25_K1,
+                    "k1p1": BM25_K1 + 1.0, "omb": 1 - BM25_B, "b": BM25_B, "k": k, **params,
                 },
             ).fetchall()  # fmt: skip
         return [
@@ -501,10 +496,12 @@ class PostgresStore:
 
 
 def _lexical_sql(filters: SearchFilters) -> tuple[str, dict[str, Any]]:
-    """The bm25 SQL for chunk matches and its filter parameters.
+    """The bm25 SQL for chunk matches and its filter parameters (one round trip).
 
-    Each query term is joined to the chunks that hold it; the per-term bm25 parts are summed in
-    query order (as FTS5 does), ties broken by insertion order.
+    FTS5's formula (ext/fts5/fts5_aux.c): per query term, idf = ln((N - n + 0.5) / (n + 0.5))
+    floored at 1e-6, with n the chunks holding the term (GIN count); each chunk's term frequency
+    is weighted by column; the per-term parts are summed in query order, as FTS5 does, and ties
+    are broken by insertion order.
     """
     where = ["c.tsv @@ websearch_to_tsquery('simple', %(ws)s)", "d.status = %(status)s"]
     params: dict[str, Any] = {"status": filters.status}
@@ -521,13 +518,23 @@ def _lexical_sql(filters: SearchFilters) -> tuple[str, dict[str, Any]]:
         params["cancer_type"] = filters.cancer_type
     freq = "(c.terms ->> q.term)::float8"
     text = (
-        "SELECT c.chunk_id, c.doc_id,"
+        "WITH totals AS (SELECT rows, tokens::float8 / NULLIF(rows, 0)::float8 AS avgdl"
+        "  FROM chunk_totals),"
+        " hits AS (SELECT u.term, (SELECT count(*) FROM chunks h"
+        "  WHERE h.tsv @@ websearch_to_tsquery('simple', '\"' || u.term || '\"')) AS n"
+        "  FROM (SELECT DISTINCT unnest(%(terms)s::text[]) AS term) u),"
+        " q0 AS (SELECT t.term, t.ord, ln(((totals.rows - hits.n)::float8 + 0.5)"
+        "  / (hits.n::float8 + 0.5)) AS idf"
+        "  FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS t(term, ord)"
+        "  JOIN hits ON hits.term = t.term CROSS JOIN totals),"
+        " qi AS (SELECT term, ord,"
+        "  CASE WHEN idf > 0 THEN idf ELSE 1e-6::float8 END AS idf FROM q0)"
+        " SELECT c.chunk_id, c.doc_id,"
         f" sum(q.idf * (({freq} * %(k1p1)s)"
-        f" / ({freq} + %(k1)s * (%(omb)s + %(b)s * c.ntokens / %(avgdl)s))) ORDER BY q.ord)"
+        f" / ({freq} + %(k1)s * (%(omb)s + %(b)s * c.ntokens / totals.avgdl))) ORDER BY q.ord)"
         " AS score"
         " FROM chunks c JOIN documents d ON d.doc_id = c.doc_id"
-        " JOIN unnest(%(terms)s::text[], %(idf)s::float8[]) WITH ORDINALITY AS q(term, idf, ord)"
-        " ON c.terms ? q.term"
+        " JOIN qi q ON c.terms ? q.term CROSS JOIN totals"
         f" WHERE {' AND '.join(where)}"
         " GROUP BY c.rowid ORDER BY score DESC, c.rowid LIMIT %(k)s"
     )

@@ -4,13 +4,12 @@ The SQLite index tokenizes with `porter unicode61 remove_diacritics 2` and ranks
 bm25(). For PostgreSQL to return the same chunks in the same order, it must see the same terms,
 so instead of re-implementing the tokenizer (or using Snowball English, which stems and drops
 stop words differently), this module runs the real one: an in-memory FTS5 table whose
-`fts5vocab` instance view lists every token with its column. `bm25_idf` and `BM25_K1`/`BM25_B`
-are FTS5's own formula (ext/fts5/fts5_aux.c), so the PostgreSQL scores match SQLite's.
+`fts5vocab` instance view lists every token with its column. `BM25_K1`/`BM25_B` are FTS5's
+constants (ext/fts5/fts5_aux.c); index.postgres computes the same formula in SQL.
 """
 
 from __future__ import annotations
 
-import math
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -24,7 +23,6 @@ __all__ = [
     "TOKENIZE",
     "ChunkTerms",
     "Tokenizer",
-    "bm25_idf",
 ]
 
 # Must equal the `tokenize` option of chunks_fts in index/migrations/0001_initial.sql (a test
@@ -42,12 +40,6 @@ class ChunkTerms:
 
     frequencies: dict[str, float]  # term -> sum of column weights over its occurrences
     tokens: int  # every token of title + heading + body
-
-
-def bm25_idf(rows: int, hits: int) -> float:
-    """FTS5's IDF: log((N - n + 0.5) / (n + 0.5)), floored at 1e-6 for very common terms."""
-    idf = math.log((rows - hits + 0.5) / (hits + 0.5)) if rows > 0 else 0.0
-    return idf if idf > 0.0 else 1e-6
 
 
 class Tokenizer:

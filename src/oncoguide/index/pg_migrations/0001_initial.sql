@@ -58,12 +58,22 @@ CREATE TABLE chunks (
     content_hash TEXT NOT NULL,
     ntokens      INTEGER NOT NULL,
     terms        JSONB NOT NULL,
-    tsv          TSVECTOR GENERATED ALWAYS AS (jsonb_to_tsvector('simple'::regconfig, terms, '["key"]')) STORED
+    tsv          TSVECTOR GENERATED ALWAYS AS
+                     (strip(jsonb_to_tsvector('simple'::regconfig, terms, '["key"]'))) STORED
 );
 
 CREATE INDEX chunks_doc ON chunks (doc_id, ordinal);
 CREATE INDEX chunks_content_hash ON chunks (content_hash);
 CREATE INDEX chunks_tsv ON chunks USING gin (tsv);
+
+-- bm25 needs the number of chunks and their total length on every query: kept here, rewritten in
+-- the transaction that changes chunks, instead of scanning chunks each time.
+CREATE TABLE chunk_totals (
+    one    BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+    rows   BIGINT NOT NULL,
+    tokens BIGINT NOT NULL
+);
+INSERT INTO chunk_totals (rows, tokens) VALUES (0, 0);
 
 -- Vectors are cached by chunk content hash, so unchanged text is never embedded twice. The column
 -- has no fixed size (models differ); the HNSW index is a partial expression index per model and
