@@ -76,7 +76,7 @@ def open_assistant(settings: Settings) -> Assistant:
 
 
 def _aids(
-    settings: Settings, vocab: QueryVocabulary, store: SqliteStore, retriever: Retriever
+    settings: Settings, vocab: QueryVocabulary, store: IndexStore, retriever: Retriever
 ) -> TurnAids:
     """The turn's aids: language check and respelling from the KB vocabulary, the KB glossary,
     the LLM step when `settings.llm_enabled` (`ask --llm` or ONCOGUIDE_LLM_ENABLED)."""

@@ -228,7 +228,7 @@ class PostgresStore:
                 self._insert(conn, upserts)
             conn.execute(
                 "UPDATE chunk_totals SET rows = t.n, tokens = t.tokens FROM"
-                " (SELECT count(*) AS n, coalesce(sum(ntokens), 0) AS tokens FROM chunks) t"
+                " (SELECT count(*) AS n, coalesce(sum(ntokens), 0) AS tokens FROM chunk_terms) t"
             )
 
     def _insert(
@@ -252,6 +252,15 @@ class PostgresStore:
                 )  # fmt: skip
                 texts.append((doc.title, chunk.heading, chunk.text))
         terms = self._tokenizer.chunks(texts)
+        rowids = [
+            int(r["id"])
+            for r in conn.execute(
+                "SELECT nextval(pg_get_serial_sequence('chunks', 'rowid')) AS id"
+                " FROM generate_series(1, %s)",
+                (len(rows),),
+            )
+        ]
+        rowids.sort()  # insertion order is the tie-break of equal scores
         with conn.cursor() as cur:
             with cur.copy(f"COPY documents ({DOC_COLUMNS}) FROM STDIN") as copy:
                 for doc, _ in upserts:
@@ -261,11 +270,16 @@ class PostgresStore:
                     for cancer_type in sorted(set(doc.cancer_types)):
                         copy.write_row((cancer_type, doc.doc_id))
             with cur.copy(
-                "COPY chunks (chunk_id, doc_id, ordinal, heading_path, heading, text,"
-                " content_hash, ntokens, terms) FROM STDIN"
+                "COPY chunks (rowid, chunk_id, doc_id, ordinal, heading_path, heading, text,"
+                " content_hash) FROM STDIN"
             ) as copy:
-                for row, term in zip(rows, terms, strict=True):
-                    copy.write_row((*row, term.tokens, json.dumps(term.frequencies)))
+                for rowid, row in zip(rowids, rows, strict=True):
+                    copy.write_row((rowid, *row))
+            with cur.copy(
+                "COPY chunk_terms (chunk_rowid, doc_id, ntokens, terms) FROM STDIN"
+            ) as copy:
+                for rowid, row, term in zip(rowids, rows, terms, strict=True):
+                    copy.write_row((rowid, row[1], term.tokens, json.dumps(term.frequencies)))
 
     def get_document(self, doc_id: str) -> Document | None:
         return self.get_documents([doc_id]).get(doc_id)
@@ -503,7 +517,7 @@ def _lexical_sql(filters: SearchFilters) -> tuple[str, dict[str, Any]]:
     is weighted by column; the per-term parts are summed in query order, as FTS5 does, and ties
     are broken by insertion order.
     """
-    where = ["c.tsv @@ websearch_to_tsquery('simple', %(ws)s)", "d.status = %(status)s"]
+    where = ["t.tsv @@ websearch_to_tsquery('simple', %(ws)s)", "d.status = %(status)s"]
     params: dict[str, Any] = {"status": filters.status}
     for column in ("audience", "language", "source_type"):
         value = getattr(filters, column)
@@ -512,31 +526,33 @@ def _lexical_sql(filters: SearchFilters) -> tuple[str, dict[str, Any]]:
             params[column] = value
     if filters.cancer_type is not None:
         where.append(
-            "EXISTS (SELECT 1 FROM document_cancer_types t"
-            " WHERE t.cancer_type = %(cancer_type)s AND t.doc_id = d.doc_id)"
+            "EXISTS (SELECT 1 FROM document_cancer_types ct"
+            " WHERE ct.cancer_type = %(cancer_type)s AND ct.doc_id = d.doc_id)"
         )
         params["cancer_type"] = filters.cancer_type
-    freq = "(c.terms ->> q.term)::float8"
+    # MATERIALIZED: computed once per query, never inlined into the per-chunk part.
     text = (
-        "WITH totals AS (SELECT rows, tokens::float8 / NULLIF(rows, 0)::float8 AS avgdl"
-        "  FROM chunk_totals),"
-        " hits AS (SELECT u.term, (SELECT count(*) FROM chunks h"
+        "WITH totals AS MATERIALIZED (SELECT rows,"
+        "  tokens::float8 / NULLIF(rows, 0)::float8 AS avgdl FROM chunk_totals),"
+        " hits AS MATERIALIZED (SELECT u.term, (SELECT count(*) FROM chunk_terms h"
         "  WHERE h.tsv @@ websearch_to_tsquery('simple', '\"' || u.term || '\"')) AS n"
         "  FROM (SELECT DISTINCT unnest(%(terms)s::text[]) AS term) u),"
-        " q0 AS (SELECT t.term, t.ord, ln(((totals.rows - hits.n)::float8 + 0.5)"
+        " q0 AS (SELECT qt.term, qt.ord, ln(((totals.rows - hits.n)::float8 + 0.5)"
         "  / (hits.n::float8 + 0.5)) AS idf"
-        "  FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS t(term, ord)"
-        "  JOIN hits ON hits.term = t.term CROSS JOIN totals),"
-        " qi AS (SELECT term, ord,"
-        "  CASE WHEN idf > 0 THEN idf ELSE 1e-6::float8 END AS idf FROM q0)"
-        " SELECT c.chunk_id, c.doc_id,"
-        f" sum(q.idf * (({freq} * %(k1p1)s)"
-        f" / ({freq} + %(k1)s * (%(omb)s + %(b)s * c.ntokens / totals.avgdl))) ORDER BY q.ord)"
-        " AS score"
-        " FROM chunks c JOIN documents d ON d.doc_id = c.doc_id"
-        " JOIN qi q ON c.terms ? q.term CROSS JOIN totals"
-        f" WHERE {' AND '.join(where)}"
-        " GROUP BY c.rowid ORDER BY score DESC, c.rowid LIMIT %(k)s"
+        "  FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS qt(term, ord)"
+        "  JOIN hits ON hits.term = qt.term CROSS JOIN totals),"
+        " qi AS MATERIALIZED (SELECT term, ord,"
+        "  CASE WHEN idf > 0 THEN idf ELSE 1e-6::float8 END AS idf FROM q0),"
+        " top AS (SELECT t.chunk_rowid, s.score"
+        "  FROM chunk_terms t JOIN documents d ON d.doc_id = t.doc_id CROSS JOIN totals,"
+        "  LATERAL (SELECT sum(q.idf * ((x.f * %(k1p1)s)"
+        "   / (x.f + %(k1)s * (%(omb)s + %(b)s * t.ntokens / totals.avgdl))) ORDER BY q.ord)"
+        "   AS score FROM qi q, LATERAL (SELECT (t.terms ->> q.term)::float8 AS f) x"
+        "   WHERE x.f IS NOT NULL) s"
+        f"  WHERE {' AND '.join(where)} AND s.score IS NOT NULL"
+        "  ORDER BY s.score DESC, t.chunk_rowid LIMIT %(k)s)"
+        " SELECT c.chunk_id, c.doc_id, top.score FROM top"
+        " JOIN chunks c ON c.rowid = top.chunk_rowid ORDER BY top.score DESC, top.chunk_rowid"
     )
     return text, params
 

@@ -44,9 +44,6 @@ CREATE TABLE document_cancer_types (
 CREATE INDEX document_cancer_types_doc ON document_cancer_types (doc_id);
 
 -- rowid is insertion order, the tie-break of equal scores (as SQLite's rowid).
--- terms: term -> weighted frequency (title 4, heading 2, body 1) from SQLite's own FTS5 tokenizer
--- (oncoguide.index.terms), ntokens: the chunk's length in tokens; bm25 is computed from both.
--- tsv is derived from the terms and carries the GIN index that finds candidate chunks.
 CREATE TABLE chunks (
     rowid        BIGSERIAL PRIMARY KEY,
     chunk_id     TEXT NOT NULL UNIQUE,
@@ -55,16 +52,30 @@ CREATE TABLE chunks (
     heading_path TEXT NOT NULL,
     heading      TEXT NOT NULL,
     text         TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    ntokens      INTEGER NOT NULL,
-    terms        JSONB NOT NULL,
-    tsv          TSVECTOR GENERATED ALWAYS AS
-                     (strip(jsonb_to_tsvector('simple'::regconfig, terms, '["key"]'))) STORED
+    content_hash TEXT NOT NULL
 );
 
 CREATE INDEX chunks_doc ON chunks (doc_id, ordinal);
 CREATE INDEX chunks_content_hash ON chunks (content_hash);
-CREATE INDEX chunks_tsv ON chunks USING gin (tsv);
+
+-- The lexical index, one narrow row per chunk. terms: term -> weighted frequency (title 4,
+-- heading 2, body 1) from SQLite's own FTS5 tokenizer (oncoguide.index.terms); ntokens: the
+-- chunk's length in tokens; bm25 is computed from both. tsv is derived from the terms and carries
+-- the GIN index that finds candidate chunks. Rows are kept inline and uncompressed (EXTERNAL
+-- storage, an 8 KB toast target): a query reads `terms` of every candidate, and decompressing
+-- it each time was most of the cost (3x slower on the full KB).
+CREATE TABLE chunk_terms (
+    chunk_rowid BIGINT PRIMARY KEY REFERENCES chunks (rowid) ON DELETE CASCADE,
+    doc_id      TEXT NOT NULL,
+    ntokens     INTEGER NOT NULL,
+    terms       JSONB NOT NULL,
+    tsv         TSVECTOR GENERATED ALWAYS AS
+                    (strip(jsonb_to_tsvector('simple'::regconfig, terms, '["key"]'))) STORED
+) WITH (toast_tuple_target = 8160);
+
+ALTER TABLE chunk_terms ALTER COLUMN terms SET STORAGE EXTERNAL;
+ALTER TABLE chunk_terms ALTER COLUMN tsv SET STORAGE EXTERNAL;
+CREATE INDEX chunk_terms_tsv ON chunk_terms USING gin (tsv);
 
 -- bm25 needs the number of chunks and their total length on every query: kept here, rewritten in
 -- the transaction that changes chunks, instead of scanning chunks each time.
