@@ -14,9 +14,18 @@ from oncoguide.errors import StoreError
 from oncoguide.index import sqlite
 
 if TYPE_CHECKING:
+    from oncoguide.index.conversations import ConversationStore
     from oncoguide.index.postgres import PostgresStore
 
-__all__ = ["IndexStore", "describe_db", "is_postgres_url", "open_index", "open_store", "postgres"]
+__all__ = [
+    "IndexStore",
+    "describe_db",
+    "is_postgres_url",
+    "open_conversations",
+    "open_index",
+    "open_store",
+    "postgres",
+]
 
 IndexStore: TypeAlias = "sqlite.SqliteStore | PostgresStore"
 
@@ -55,3 +64,23 @@ def open_index(db: Path | str) -> IndexStore:
         store: IndexStore = postgres().open_pg_index(str(db))
         return store
     return sqlite.open_index(Path(db))
+
+
+def open_conversations(db: Path | str) -> ConversationStore:
+    """The conversation tables beside the index at `db`, migrated (created if needed)."""
+    store: ConversationStore
+    if is_postgres_url(db):
+        postgres()  # the driver check, with its install hint
+        from oncoguide.index.postgres_conversations import PostgresConversationStore
+
+        store = PostgresConversationStore(str(db))
+    else:
+        from oncoguide.index.sqlite_conversations import SqliteConversationStore
+
+        store = SqliteConversationStore(Path(db))
+    try:
+        store.migrate()
+    except BaseException:
+        store.close()
+        raise
+    return store
