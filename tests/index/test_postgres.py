@@ -26,6 +26,7 @@ from oncoguide.kb.sample import sample_kb_path
 from oncoguide.retrieve.brands import BRAND_MAP_META_KEY
 from oncoguide.retrieve.build import build_index
 from oncoguide.retrieve.vocab import TERM_VOCAB_META_KEY
+from oncoguide.testing.builders import make_chunks, make_document
 from oncoguide.testing.conformance import HOSTILE_QUERIES, seed_corpus
 from oncoguide.testing.fakes import FakeEmbedder
 from oncoguide.types import SearchFilters
@@ -43,6 +44,8 @@ QUERIES = [
     "nausea vomiting",
     "cancer",
     "ünïcödé çhémo",
+    "high dose vitamin C drips",  # "c" also comes out of "4e0c" in PostgreSQL's own parser
+    "4e0c sample",
     *HOSTILE_QUERIES,
 ]
 
@@ -80,10 +83,14 @@ def test_lexical_search_matches_sqlite_ids_order_and_scores(tmp_path: Path, pg: 
     from oncoguide.index.postgres import PostgresStore
 
     assert isinstance(pg, PostgresStore)
+    extra = make_document(
+        "ids", title="Sample ids", body="Sample 4e0c and 3e5c ids. Vitamin C in high doses."
+    )
     with SqliteStore(tmp_path / "s.db") as lite:
         lite.migrate()
         for store in (lite, pg):
             build_index(sample_kb_path(), store)
+            store.apply_changes([(extra, make_chunks(extra))], [])
         assert lite.stats() == pg.stats()
         for query in QUERIES:
             for filters in (None, SearchFilters(cancer_type="breast"), SearchFilters("technical")):
@@ -113,6 +120,10 @@ def test_incremental_ingest_reports_and_fingerprint_equal_sqlite(
             assert a == b
         assert second[0]["removed"] == 1
         assert lite.document_hashes() == pg.document_hashes()
+        for query in QUERIES[:12]:  # term counts and totals followed the removal
+            want, got = lite.lexical_search(query, 50), pg.lexical_search(query, 50)
+            assert [m.chunk_id for m in got] == [m.chunk_id for m in want], query
+            assert [m.score for m in got] == pytest.approx([m.score for m in want], rel=1e-9)
         # The mined vocabularies (and the fingerprint of the documents they were mined from).
         keys = [BRAND_MAP_META_KEY, TERM_VOCAB_META_KEY]
         assert [lite.get_meta(k) for k in keys] == [pg.get_meta(k) for k in keys]

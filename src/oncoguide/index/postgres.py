@@ -221,11 +221,18 @@ class PostgresStore:
         with self._transaction("write documents") as conn:
             gone = [doc.doc_id for doc, _ in upserts] + list(deletes)
             if gone:
+                conn.execute(
+                    "UPDATE term_hits h SET n = h.n - d.n FROM (SELECT k AS term, count(*) AS n"
+                    " FROM chunk_terms t, jsonb_object_keys(t.terms) k"
+                    " WHERE t.doc_id = ANY(%s) GROUP BY k) d WHERE h.term = d.term",
+                    (gone,),
+                )
                 conn.execute("DELETE FROM chunks WHERE doc_id = ANY(%s)", (gone,))
                 conn.execute("DELETE FROM document_cancer_types WHERE doc_id = ANY(%s)", (gone,))
                 conn.execute("DELETE FROM documents WHERE doc_id = ANY(%s)", (gone,))
             if upserts:
                 self._insert(conn, upserts)
+            conn.execute("DELETE FROM term_hits WHERE n <= 0")
             conn.execute(
                 "UPDATE chunk_totals SET rows = t.n, tokens = t.tokens FROM"
                 " (SELECT count(*) AS n, coalesce(sum(ntokens), 0) AS tokens FROM chunk_terms) t"
@@ -280,6 +287,12 @@ class PostgresStore:
             ) as copy:
                 for rowid, row, term in zip(rowids, rows, terms, strict=True):
                     copy.write_row((rowid, row[1], term.tokens, json.dumps(term.frequencies)))
+        conn.execute(
+            "INSERT INTO term_hits (term, n) SELECT k, count(*)"
+            " FROM chunk_terms t, jsonb_object_keys(t.terms) k WHERE t.chunk_rowid = ANY(%s)"
+            " GROUP BY k ON CONFLICT (term) DO UPDATE SET n = term_hits.n + EXCLUDED.n",
+            (rowids,),
+        )
 
     def get_document(self, doc_id: str) -> Document | None:
         return self.get_documents([doc_id]).get(doc_id)
@@ -513,7 +526,8 @@ def _lexical_sql(filters: SearchFilters) -> tuple[str, dict[str, Any]]:
     """The bm25 SQL for chunk matches and its filter parameters (one round trip).
 
     FTS5's formula (ext/fts5/fts5_aux.c): per query term, idf = ln((N - n + 0.5) / (n + 0.5))
-    floored at 1e-6, with n the chunks holding the term (GIN count); each chunk's term frequency
+    floored at 1e-6, with n the chunks holding the term (table term_hits); each chunk's term
+    frequency
     is weighted by column; the per-term parts are summed in query order, as FTS5 does, and ties
     are broken by insertion order.
     """
@@ -534,9 +548,9 @@ def _lexical_sql(filters: SearchFilters) -> tuple[str, dict[str, Any]]:
     text = (
         "WITH totals AS MATERIALIZED (SELECT rows,"
         "  tokens::float8 / NULLIF(rows, 0)::float8 AS avgdl FROM chunk_totals),"
-        " hits AS MATERIALIZED (SELECT u.term, (SELECT count(*) FROM chunk_terms h"
-        "  WHERE h.tsv @@ websearch_to_tsquery('simple', '\"' || u.term || '\"')) AS n"
-        "  FROM (SELECT DISTINCT unnest(%(terms)s::text[]) AS term) u),"
+        " hits AS MATERIALIZED (SELECT u.term, coalesce(th.n, 0) AS n"
+        "  FROM (SELECT DISTINCT unnest(%(terms)s::text[]) AS term) u"
+        "  LEFT JOIN term_hits th ON th.term = u.term),"
         " q0 AS (SELECT qt.term, qt.ord, ln(((totals.rows - hits.n)::float8 + 0.5)"
         "  / (hits.n::float8 + 0.5)) AS idf"
         "  FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS qt(term, ord)"

@@ -76,6 +76,15 @@ CREATE TABLE chunk_terms (
 ALTER TABLE chunk_terms ALTER COLUMN terms SET STORAGE EXTERNAL;
 ALTER TABLE chunk_terms ALTER COLUMN tsv SET STORAGE EXTERNAL;
 CREATE INDEX chunk_terms_tsv ON chunk_terms USING gin (tsv);
+CREATE INDEX chunk_terms_doc ON chunk_terms (doc_id);
+
+-- How many chunks hold each term (bm25's n), kept exact in the transaction that changes chunks.
+-- (Counting tsvector matches would not be exact: the text-search parser splits a few terms, e.g.
+-- "4e0c" into "4e0" and "c".)
+CREATE TABLE term_hits (
+    term TEXT PRIMARY KEY,
+    n    BIGINT NOT NULL
+);
 
 -- bm25 needs the number of chunks and their total length on every query: kept here, rewritten in
 -- the transaction that changes chunks, instead of scanning chunks each time.
