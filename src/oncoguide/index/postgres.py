@@ -350,7 +350,8 @@ class PostgresStore:
         terms = self._tokenizer.query(query)
         if not terms or k <= 0:
             return []
-        text, params = _lexical_sql(filters or SearchFilters())
+        text, params = _lexical_sql(filters or SearchFilters(), len(terms))
+        params.update({f"t{i}": term for i, term in enumerate(terms)})
         with self._guard("search") as conn:
             rows = conn.execute(
                 text,
@@ -533,14 +534,14 @@ class PostgresStore:
         self.close()
 
 
-def _lexical_sql(filters: SearchFilters) -> tuple[str, dict[str, Any]]:
-    """The bm25 SQL for chunk matches and its filter parameters (one round trip).
+def _lexical_sql(filters: SearchFilters, n_terms: int) -> tuple[str, dict[str, Any]]:
+    """The bm25 SQL for chunk matches of `n_terms` query terms, and its filter parameters.
 
     FTS5's formula (ext/fts5/fts5_aux.c): per query term, idf = ln((N - n + 0.5) / (n + 0.5))
     floored at 1e-6, with n the chunks holding the term (table term_hits); each chunk's term
-    frequency
-    is weighted by column; the per-term parts are summed in query order, as FTS5 does, and ties
-    are broken by insertion order.
+    frequency is weighted by column. The score is written out as ((0 + part_1) + part_2) + ...,
+    a part being 0.0 for a term the chunk lacks: the same additions in the same order as FTS5,
+    so the doubles are identical, without a per-chunk aggregate. Ties go by insertion order.
     """
     where = ["t.tsv @@ websearch_to_tsquery('simple', %(ws)s)", "d.status = %(status)s"]
     params: dict[str, Any] = {"status": filters.status}
@@ -555,6 +556,15 @@ def _lexical_sql(filters: SearchFilters) -> tuple[str, dict[str, Any]]:
             " WHERE ct.cancer_type = %(cancer_type)s AND ct.doc_id = d.doc_id)"
         )
         params["cancer_type"] = filters.cancer_type
+    parts = []
+    for i in range(n_terms):
+        freq = f"(t.terms ->> %(t{i})s)::float8"
+        parts.append(
+            f"CASE WHEN t.terms ? %(t{i})s THEN (SELECT idf FROM qi WHERE ord = {i + 1})"
+            f" * (({freq} * %(k1p1)s) / ({freq} + %(k1)s * (%(omb)s + %(b)s * t.ntokens"
+            " / (SELECT avgdl FROM totals)))) ELSE 0.0::float8 END"
+        )
+    score = " + ".join(["0.0::float8", *parts])
     # MATERIALIZED: computed once per query, never inlined into the per-chunk part.
     text = (
         "WITH totals AS MATERIALIZED (SELECT rows,"
@@ -562,20 +572,16 @@ def _lexical_sql(filters: SearchFilters) -> tuple[str, dict[str, Any]]:
         " hits AS MATERIALIZED (SELECT u.term, coalesce(th.n, 0) AS n"
         "  FROM (SELECT DISTINCT unnest(%(terms)s::text[]) AS term) u"
         "  LEFT JOIN term_hits th ON th.term = u.term),"
-        " q0 AS (SELECT qt.term, qt.ord, ln(((totals.rows - hits.n)::float8 + 0.5)"
-        "  / (hits.n::float8 + 0.5)) AS idf"
-        "  FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS qt(term, ord)"
-        "  JOIN hits ON hits.term = qt.term CROSS JOIN totals),"
-        " qi AS MATERIALIZED (SELECT term, ord,"
-        "  CASE WHEN idf > 0 THEN idf ELSE 1e-6::float8 END AS idf FROM q0),"
-        " top AS (SELECT t.chunk_rowid, s.score"
-        "  FROM chunk_terms t JOIN documents d ON d.doc_id = t.doc_id CROSS JOIN totals,"
-        "  LATERAL (SELECT sum(q.idf * ((x.f * %(k1p1)s)"
-        "   / (x.f + %(k1)s * (%(omb)s + %(b)s * t.ntokens / totals.avgdl))) ORDER BY q.ord)"
-        "   AS score FROM qi q, LATERAL (SELECT (t.terms ->> q.term)::float8 AS f) x"
-        "   WHERE x.f IS NOT NULL) s"
-        f"  WHERE {' AND '.join(where)} AND s.score IS NOT NULL"
-        "  ORDER BY s.score DESC, t.chunk_rowid LIMIT %(k)s)"
+        " qi AS MATERIALIZED (SELECT qt.ord, CASE WHEN x.idf > 0 THEN x.idf ELSE 1e-6::float8"
+        "  END AS idf FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS qt(term, ord)"
+        "  JOIN hits ON hits.term = qt.term CROSS JOIN totals,"
+        "  LATERAL (SELECT ln(((totals.rows - hits.n)::float8 + 0.5)"
+        "   / (hits.n::float8 + 0.5)) AS idf) x),"
+        f" scored AS (SELECT t.chunk_rowid, {score} AS score"
+        "  FROM chunk_terms t JOIN documents d ON d.doc_id = t.doc_id"
+        f"  WHERE {' AND '.join(where)}),"
+        " top AS (SELECT chunk_rowid, score FROM scored WHERE score > 0"
+        "  ORDER BY score DESC, chunk_rowid LIMIT %(k)s)"
         " SELECT c.chunk_id, c.doc_id, top.score FROM top"
         " JOIN chunks c ON c.rowid = top.chunk_rowid ORDER BY top.score DESC, top.chunk_rowid"
     )
