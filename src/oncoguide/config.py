@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout_s: float = Field(default=15.0, gt=0, le=120)
     llm_enabled: bool = False
+    safety_classifier: bool = Field(
+        default=True,
+        description="Fuse the learned safety classifier with the rules when its weights are "
+        "installed (false: the rules alone)",
+    )
     # --- the HTTP service (oncoguide serve) ---
     consent_required: bool = Field(
         default=True, description="Sessions must record consent before they can chat"

@@ -28,6 +28,7 @@ __all__ = [
     "LLMUse",
     "Passage",
     "SafetyCategory",
+    "SafetyConcern",
     "SafetyDecision",
     "SearchFilters",
     "TurnResult",
@@ -244,17 +245,35 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class SafetyConcern:
+    """A plausible but uncertain emergency or crisis: the answer goes ahead after `message`."""
+
+    category: str
+    score: float
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"category": self.category, "score": round(self.score, 4), "message": self.message}
+
+
+@dataclass(frozen=True)
 class SafetyDecision:
+    """The safety verdict on one message. The turn reads `actions` (and `concern`), never
+    `category`: the actions are the contract between the safety stage and the rest."""
+
     category: str
     rule_id: str | None
     span: str | None
     actions: tuple[str, ...]
     template_id: str | None
     message: str | None
+    concern: SafetyConcern | None = None
+    # The classifier's probability per category (max over the scanned units); {} without it.
+    scores: dict[str, float] = field(default_factory=dict)
 
     @property
     def is_refusal(self) -> bool:
-        return self.category in ("diagnosis", "report_interpretation", "treatment_choice", "dosing")
+        return "refuse_personal_advice" in self.actions
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -264,6 +283,8 @@ class SafetyDecision:
             "actions": list(self.actions),
             "template_id": self.template_id,
             "message": self.message,
+            "concern": self.concern.to_dict() if self.concern else None,
+            "scores": {k: round(v, 4) for k, v in self.scores.items()},
         }
 
 

@@ -109,7 +109,12 @@ def test_refusal_text_comes_first_and_dosing_drops_amounts(hit_maker) -> None:  
         ))])
     ]  # fmt: skip
     safety = SafetyDecision(
-        "dosing", "dose-1", "how much", ("refuse",), "t", "I can't advise on doses."
+        "dosing",
+        "dose-1",
+        "how much",
+        ("refuse_personal_advice", "withhold_doses"),
+        "t",
+        "I can't advise on doses.",
     )
     answer = compose_answer("How much tamoxifen should I take?", hits, as_of=AS_OF, safety=safety)
     assert answer.text.startswith("I can't advise on doses.")

@@ -149,7 +149,7 @@ def compose_answer(
     """
     all_units = units(hits, MAX_DOCS)
     pieces = _answer_pieces(question, all_units, max_sentences)
-    if safety is not None and safety.category == "dosing":
+    if safety is not None and "withhold_doses" in safety.actions:
         pieces = [p for p in pieces if not _DOSE.search(p[1])]
     pieces += _section_pieces(all_units, {p[2].hit.doc_id for p in pieces})
     book = CitationBook(as_of)

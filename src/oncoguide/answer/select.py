@@ -18,10 +18,10 @@ from oncoguide.answer.sentences import (
     is_anaphoric,
     is_dangling,
     parse_blocks,
-    split_sentences,
 )
 from oncoguide.answer.text import content_terms
 from oncoguide.questions import TREATMENT_TIME
+from oncoguide.text.sentences import split_sentences
 from oncoguide.types import Hit, Passage
 
 __all__ = [

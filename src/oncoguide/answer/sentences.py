@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from oncoguide.answer.text import strip_markup
+from oncoguide.text.sentences import split_sentences
 
 __all__ = ["Block", "is_anaphoric", "is_dangling", "is_lead_in", "parse_blocks", "split_sentences"]
 
@@ -18,12 +19,6 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+(.*)$")
 _LINK_ONLY = re.compile(r"^\s*(?:!?\[[^\]]*\]\([^)]*\)\s*[.,;]?\s*)+$")
 _WS = re.compile(r"\s+")
-# A sentence ends at . ! ? (optionally closed by a quote or bracket) before a capital or digit.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]?\s+(?=[\"“(\[]?[A-Z0-9])")
-_ABBREVIATIONS = frozenset((
-    "e.g.", "i.e.", "dr.", "mr.", "mrs.", "ms.", "vs.", "etc.", "no.", "st.", "u.s.", "fig.",
-    "approx.", "jr.", "sr.", "inc.", "al.",
-))  # fmt: skip
 # Navigation and media boilerplate that is never an answer on its own.
 _BOILERPLATE = re.compile(
     r"^(learn more|go to|see the|see our|for more information|credit:|view this video|"
@@ -60,18 +55,6 @@ class Block:
 
 def _clean_line(line: str) -> str:
     return _WS.sub(" ", strip_markup(line)).strip()
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of one paragraph; abbreviations such as 'e.g.' do not end a sentence."""
-    parts = [p.strip() for p in _BOUNDARY.split(_WS.sub(" ", text).strip()) if p.strip()]
-    merged: list[str] = []
-    for part in parts:
-        if merged and merged[-1].rsplit(" ", 1)[-1].lower() in _ABBREVIATIONS:
-            merged[-1] = f"{merged[-1]} {part}"
-        else:
-            merged.append(part)
-    return merged
 
 
 def is_dangling(sentence: str) -> bool:

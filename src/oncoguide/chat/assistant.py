@@ -72,7 +72,8 @@ def open_assistant(settings: Settings) -> Assistant:
     vocab = QueryVocabulary.load(store)
     retriever = Retriever(store, embedder, vocab=vocab)
     aids = _aids(settings, vocab, store, retriever)
-    return Assistant(settings, store, embedder, retriever, SafetyPolicy.load(), aids)
+    policy = SafetyPolicy.load(classifier=settings.safety_classifier)
+    return Assistant(settings, store, embedder, retriever, policy, aids)
 
 
 def _aids(

@@ -162,7 +162,9 @@ class ChatService:
         return redact_contacts(message, self.settings.phone_region)
 
     def _safety_flags(self, message: str, region: str) -> bool:
-        return self.assistant.policy.check(message, region=region).category != "none"
+        """Any action or concern from the safety stage (read from the decision, not its name)."""
+        decision = self.assistant.policy.check(message, region=region)
+        return bool(decision.actions) or decision.concern is not None
 
     def _answer(
         self, message: str, plan: TurnPlan, session: SessionRecord, state: ConversationState

@@ -38,8 +38,9 @@ __all__ = ["ContextFn", "TurnOptions", "Turner", "run_turn"]
 # a store); the answer stage itself never reads the store.
 ContextFn = Callable[[str, tuple[Hit, ...]], tuple[Hit, ...]]
 
-# Categories whose message is the whole reply: nothing is looked up, nothing is composed.
-_STOP_CATEGORIES = ("emergency", "self_harm")
+# The safety decision's actions are the contract this turn reads (never its category name):
+# `skip_retrieval` makes the safety message the whole reply; a `concern` goes before any answer.
+_SKIP_RETRIEVAL = "skip_retrieval"
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,13 @@ def _prefix(decision: SafetyDecision, answer: Answer) -> Answer:
     return replace(answer, text=f"{message}\n\n{answer.text}".strip())
 
 
+def _with_concern(decision: SafetyDecision, answer: Answer) -> Answer:
+    """A doubtful emergency or crisis: one short, kind line with the number, then the answer."""
+    if decision.concern is None:
+        return answer
+    return replace(answer, text=f"{decision.concern.message}\n\n{answer.text}".strip())
+
+
 def run_turn(
     question: str,
     *,
@@ -108,7 +116,7 @@ def run_turn(
     clock = _Clock()
     with clock.stage("safety"):
         decision = policy.check(question, region=opts.region)
-    if decision.category in _STOP_CATEGORIES:
+    if _SKIP_RETRIEVAL in decision.actions:
         return TurnResult(
             question, decision, _message_only(question, decision), (), tuple(clock.timings)
         )
@@ -196,7 +204,7 @@ def _finish(
         opening = aid.acknowledge(answer.question, opts.region, opts.audience)
         if opening:
             answer = replace(answer, text=f"{opening}\n\n{answer.text}")
-    return answer
+    return _with_concern(decision, answer)
 
 
 class Turner:
