@@ -22,12 +22,16 @@ from oncoguide.answer.gate import gate_features
 from oncoguide.chat.assistant import open_assistant
 from oncoguide.chat.turn import TurnOptions
 from oncoguide.config import load_settings
-from oncoguide.evaluation.answer_eval import evaluate_answers, load_rows, normalise_url
+from oncoguide.evaluation.answer_eval import evaluate_answers, load_rows
+from oncoguide.evaluation.metrics import normalize_url as normalise_url
 from oncoguide.types import TurnResult
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "src" / "oncoguide" / "evaluation" / "data"
+AQ = DATA / "answer_quality.jsonl"
 SETS: dict[str, Path] = {
+    "aq-dev": AQ,  # develop on this half of the answer-quality set
+    "aq-heldout": AQ,  # ... and report this one
     "medquad": ROOT.parent / "shared" / "eval" / "medquad_cancergov.jsonl",
     "lay": DATA / "lay_questions.jsonl",
     "list": DATA / "list_questions.jsonl",
@@ -36,6 +40,7 @@ SETS: dict[str, Path] = {
 COLUMNS = (
     ("set", "{}"), ("n", "{}"), ("answered", "{}"), ("abst%", "{:.1%}"), ("verified", "{:.2%}"),
     ("unretr", "{}"), ("gold", "{:.1%}"), ("top1", "{:.1%}"), ("cover", "{:.1%}"),
+    ("section", "{:.1%}"),
     ("grade", "{}"), ("p50ms", "{}"), ("p95ms", "{}"),
 )  # fmt: skip
 
@@ -46,6 +51,7 @@ def _row(name: str, r: dict[str, Any]) -> dict[str, Any]:
         "abst%": r["abstained"] / r["questions"], "verified": r["verified_sentence_rate"],
         "unretr": r["cited_unretrieved"], "gold": r["cited_gold_rate"],
         "top1": r["cited_top_hit_rate"], "cover": r["coverage_rate"],
+        "section": r.get("section_hit_rate"),
         "grade": r["reading_grade_median"], "p50ms": r["latency_ms"]["p50"],
         "p95ms": r["latency_ms"]["p95"],
     }  # fmt: skip
@@ -106,9 +112,11 @@ def main() -> None:
     rows, features = [], []
     for name in args.sets:
         collected: list[TurnResult] = []
-        rows.append(_row(name, evaluate_answers(_recording(turn, collected), SETS[name])))
+        split = name.removeprefix("aq-") if name.startswith("aq-") else None
+        report = evaluate_answers(_recording(turn, collected), SETS[name], split=split)
+        rows.append(_row(name, report))
         results[name] = collected
-        qrows = load_rows(SETS[name])
+        qrows = load_rows(SETS[name], split)
         features += [_feature_row(name, r, t) for r, t in zip(qrows, collected, strict=True)]
     print(_table(rows))
     answered = [r for rs in results.values() for r in rs if not r.answer.abstained]

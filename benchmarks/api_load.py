@@ -104,6 +104,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--embedder", default="none")
     args = parser.parse_args()
+    # A SIGTERM (e.g. from `timeout`) must still stop the server: turn it into SystemExit.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
     questions = [json.loads(line)["question"] for line in LAY.read_text().splitlines() if line]
     with tempfile.TemporaryDirectory(prefix="oncoguide-load-") as tmp:
         db = Path(tmp) / "load.db"

@@ -465,9 +465,18 @@ def eval_answers(
     questions: Annotated[Path, typer.Option("--questions", help="JSONL question set.")],
     db: DbOpt = None,
     region: RegionOpt = None,
+    split: Annotated[
+        str | None,
+        typer.Option(
+            "--split",
+            help="Only rows whose 'split' field has this value (dev or heldout).",
+            show_default="all rows",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Verified-sentence, coverage, cited-gold and abstention rates on a JSONL question set."""
+    """Verified-sentence, key-term coverage, section-hit, cited-gold and abstention rates on a
+    JSONL question set."""
     from oncoguide.chat.assistant import open_assistant
     from oncoguide.chat.turn import TurnOptions
     from oncoguide.evaluation.answer_eval import evaluate_answers
@@ -477,7 +486,7 @@ def eval_answers(
     def run() -> dict[str, Any]:
         with open_assistant(settings) as assistant:
             return evaluate_answers(
-                assistant.turner(TurnOptions(region=settings.region)), questions
+                assistant.turner(TurnOptions(region=settings.region)), questions, split=split
             )
 
     report = _run(run)
@@ -490,6 +499,7 @@ def eval_answers(
             "abstained",
             "verified_sentence_rate",
             "coverage_rate",
+            "section_hit_rate",
             "cited_gold_rate",
             "offtopic_abstention_rate",
             "false_abstention_rate",

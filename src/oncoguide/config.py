@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     phone_region: str = Field(
         default="US", description="Region used to recognise national phone numbers for redaction"
     )
+    blas_threads: int = Field(
+        default=1, ge=1, le=64,
+        description="BLAS threads per server process (requests already run in parallel)",
+    )  # fmt: skip
     smtp_host: str | None = Field(default=None, description="SMTP server for `report --email`")
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_user: str | None = None

@@ -18,6 +18,7 @@ __all__ = [
     "Answer",
     "AnswerSentence",
     "Audience",
+    "Block",
     "Chunk",
     "Citation",
     "Definition",
@@ -30,7 +31,9 @@ __all__ = [
     "SafetyCategory",
     "SafetyConcern",
     "SafetyDecision",
+    "ScoredSection",
     "SearchFilters",
+    "Section",
     "TurnResult",
     "to_jsonable",
 ]
@@ -130,10 +133,70 @@ class Chunk:
     heading_path: tuple[str, ...]
     text: str
     content_hash: str
+    section_id: str = ""  # the `Section` this chunk was cut from ("" in an index built before)
 
     @property
     def heading(self) -> str:
         return " › ".join(self.heading_path)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a section, as the KB wrote it (markup removed).
+
+    `para`: `text` is the paragraph. `list`: `lead_in` (the sentence that introduces it, "" when
+    none) and `items`. `table`: `items` are its rows as readable labelled items ("Luminal A —
+    Defining features: grade 1 or 2; Treatment options: hormone therapy"), never pipes.
+    """
+
+    kind: str  # "para" | "list" | "table"
+    text: str = ""
+    lead_in: str = ""
+    items: tuple[str, ...] = ()
+
+    def lines(self) -> tuple[str, ...]:
+        """The block's text as lines: the paragraph, or the lead-in and one line per item."""
+        if self.kind == "para":
+            return (self.text,)
+        return ((self.lead_in,) if self.lead_in else ()) + tuple(f"- {i}" for i in self.items)
+
+
+@dataclass(frozen=True)
+class Section:
+    """The text under one heading of a document (not its subsections), parsed into blocks.
+
+    `section_id` is `<doc_id>::s<ordinal:04d>`, stable for the same body across runs; every chunk
+    cut from this text carries it. `heading_path` starts with the document title.
+    """
+
+    section_id: str
+    doc_id: str
+    ordinal: int
+    heading_path: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    content_hash: str
+
+    @property
+    def heading(self) -> str:
+        return " › ".join(self.heading_path)
+
+    @property
+    def text(self) -> str:
+        """The section's blocks as text: what a quote from it is verified against."""
+        return "\n".join(line for b in self.blocks for line in b.lines())
+
+
+@dataclass(frozen=True)
+class ScoredSection:
+    """A section of a retrieved page with its similarity to the question (None: no embedder).
+
+    `text_sim`: the best cosine of the question with the section's chunk embeddings (heading +
+    text); `heading_sim`: the cosine with the section's heading-path embedding.
+    """
+
+    section: Section
+    text_sim: float | None = None
+    heading_sim: float | None = None
 
 
 @dataclass(frozen=True)
@@ -198,6 +261,9 @@ class Hit:
     cancer_types: tuple[str, ...] = ()
     passages: tuple[Passage, ...] = ()
     signals: tuple[tuple[str, float], ...] = ()
+    # The page's sections, filled for the top hits by the answer-context step (each also added
+    # to `passages` under its `section_id`, so a quote from it is verified like any passage).
+    sections: tuple[ScoredSection, ...] = ()
 
     @classmethod
     def for_document(

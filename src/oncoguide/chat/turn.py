@@ -34,8 +34,8 @@ from oncoguide.types import Answer, Hit, SafetyDecision, SearchFilters, TurnResu
 
 __all__ = ["ContextFn", "TurnOptions", "Turner", "run_turn"]
 
-# Widens the hits' passages for answering (`oncoguide.retrieve.context.expand_context` bound to
-# a store); the answer stage itself never reads the store.
+# Adds the top pages' section trees to the hits for answering (`oncoguide.retrieve.sections.
+# section_context` bound to a store); the answer stage itself never reads the store.
 ContextFn = Callable[[str, tuple[Hit, ...]], tuple[Hit, ...]]
 
 # The safety decision's actions are the contract this turn reads (never its category name):
@@ -164,7 +164,7 @@ def run_turn(
             hits = context(asked, hits)
     hits = without_document_notes(hits) or hits
     with clock.stage("compose"):
-        answer = compose_answer(asked, hits, as_of=as_of, safety=decision)
+        answer = compose_answer(asked, hits, as_of=as_of, safety=decision, audience=opts.audience)
         answer = prefer_plainer(drop_document_notes(answer))
     with clock.stage("verify"):
         answer = verify_answer(answer, hits, region_line=line)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from typing import Any
@@ -34,13 +34,16 @@ from oncoguide.errors import QueryError, StoreError
 from oncoguide.index.rows import (
     CHUNK_COLUMNS,
     DOC_COLUMNS,
+    SECTION_COLUMNS,
     chunk_from_row,
     doc_row,
     document_from_row,
+    section_from_row,
+    section_row,
 )
 from oncoguide.index.store import ChunkMatch, StoreStats
 from oncoguide.index.terms import BM25_B, BM25_K1, Tokenizer
-from oncoguide.types import Chunk, Document, SearchFilters
+from oncoguide.types import Chunk, Document, SearchFilters, Section
 
 __all__ = [
     "PostgresStore",
@@ -218,8 +221,10 @@ class PostgresStore:
         self,
         upserts: Sequence[tuple[Document, Sequence[Chunk]]],
         deletes: Sequence[str],
+        sections: Mapping[str, Sequence[Section]] | None = None,
     ) -> None:
-        """Replace the given documents (and chunks) and delete others, in one transaction."""
+        """Replace the given documents (chunks, and sections by doc id) and delete others, in one
+        transaction."""
         with self._transaction("write documents") as conn:
             gone = [doc.doc_id for doc, _ in upserts] + list(deletes)
             if gone:
@@ -230,10 +235,12 @@ class PostgresStore:
                     (gone,),
                 )
                 conn.execute("DELETE FROM chunks WHERE doc_id = ANY(%s)", (gone,))
+                conn.execute("DELETE FROM sections WHERE doc_id = ANY(%s)", (gone,))
                 conn.execute("DELETE FROM document_cancer_types WHERE doc_id = ANY(%s)", (gone,))
                 conn.execute("DELETE FROM documents WHERE doc_id = ANY(%s)", (gone,))
             if upserts:
                 self._insert(conn, upserts)
+            self._insert_sections(conn, {d.doc_id for d, _ in upserts}, sections or {})
             conn.execute("DELETE FROM term_hits WHERE n <= 0")
             conn.execute(
                 "UPDATE chunk_totals SET rows = t.n, tokens = t.tokens FROM"
@@ -265,7 +272,7 @@ class PostgresStore:
                 rows.append(
                     (chunk.chunk_id, chunk.doc_id, chunk.ordinal,
                      json.dumps(list(chunk.heading_path)), chunk.heading, chunk.text,
-                     chunk.content_hash)
+                     chunk.content_hash, chunk.section_id)
                 )  # fmt: skip
                 texts.append((doc.title, chunk.heading, chunk.text))
         terms = self._tokenizer.chunks(texts)
@@ -288,7 +295,7 @@ class PostgresStore:
                         copy.write_row((cancer_type, doc.doc_id))
             with cur.copy(
                 "COPY chunks (rowid, chunk_id, doc_id, ordinal, heading_path, heading, text,"
-                " content_hash) FROM STDIN"
+                " content_hash, section_id) FROM STDIN"
             ) as copy:
                 for rowid, row in zip(rowids, rows, strict=True):
                     copy.write_row((rowid, *row))
@@ -303,6 +310,39 @@ class PostgresStore:
             " GROUP BY k ON CONFLICT (term) DO UPDATE SET n = term_hits.n + EXCLUDED.n",
             (rowids,),
         )
+
+    def _insert_sections(
+        self,
+        conn: psycopg.Connection[dict[str, Any]],
+        upserted: set[str],
+        sections: Mapping[str, Sequence[Section]],
+    ) -> None:
+        for doc_id, doc_sections in sections.items():
+            if doc_id not in upserted:
+                raise StoreError(
+                    f"database {self.path}: sections given for {doc_id}, which is not written"
+                )
+            if any(x.doc_id != doc_id for x in doc_sections):
+                raise StoreError(
+                    f"database {self.path}: a section given for {doc_id} belongs elsewhere"
+                )
+        with (
+            conn.cursor() as cur,
+            cur.copy(f"COPY sections ({SECTION_COLUMNS}) FROM STDIN") as copy,
+        ):
+            for doc_sections in sections.values():
+                for section in doc_sections:
+                    copy.write_row(section_row(section))
+
+    def sections_of(self, doc_id: str) -> list[Section]:
+        sql_text = f"SELECT {SECTION_COLUMNS} FROM sections WHERE doc_id = %s ORDER BY ordinal"
+        with self._guard("read sections") as conn:
+            return [section_from_row(r) for r in conn.execute(sql_text, (doc_id,))]
+
+    def has_sections(self) -> bool:
+        """True when any section is stored (an index from before 0002 has none until re-ingest)."""
+        with self._guard("read sections") as conn:
+            return conn.execute("SELECT 1 FROM sections LIMIT 1").fetchone() is not None
 
     def get_document(self, doc_id: str) -> Document | None:
         return self.get_documents([doc_id]).get(doc_id)
@@ -413,6 +453,24 @@ class PostgresStore:
                 " DO UPDATE SET dim = EXCLUDED.dim, vector = EXCLUDED.vector",
                 rows,
             )
+
+    def get_embeddings(
+        self, model: str, content_hashes: Sequence[str]
+    ) -> dict[str, npt.NDArray[np.float32]]:
+        """The cached vectors of these content hashes (those that have one)."""
+        wanted = list(dict.fromkeys(content_hashes))
+        if not wanted:
+            return {}
+        self._vectors()
+        with self._guard("read embeddings") as conn, conn.cursor(binary=True) as cur:
+            rows = cur.execute(
+                "SELECT content_hash, vector FROM embeddings"
+                " WHERE model = %s AND content_hash = ANY(%s)",
+                (model, wanted),
+            ).fetchall()
+        return {
+            r["content_hash"]: np.asarray(r["vector"].to_numpy(), dtype=np.float32) for r in rows
+        }
 
     def load_embeddings(self, model: str) -> tuple[list[str], npt.NDArray[np.float32]]:
         """(chunk_ids, matrix) for the current chunks whose content hash has a vector."""

@@ -10,16 +10,26 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from oncoguide.types import Chunk, Document, GlossaryTerm
+from oncoguide.types import Block, Chunk, Document, GlossaryTerm, Section
 
-__all__ = ["CHUNK_COLUMNS", "DOC_COLUMNS", "chunk_from_row", "doc_row", "document_from_row"]
+__all__ = [
+    "CHUNK_COLUMNS",
+    "DOC_COLUMNS",
+    "SECTION_COLUMNS",
+    "chunk_from_row",
+    "doc_row",
+    "document_from_row",
+    "section_from_row",
+    "section_row",
+]
 
 DOC_COLUMNS = (
     "doc_id, path, title, url, source, source_type, license, last_reviewed, review_frequency,"
     " review_due, audience, declared_audience, language, cancer_types, declared_cancer_types,"
     " tags, citation, status, version, body, content_hash, glossary_terms, extra"
 )
-CHUNK_COLUMNS = "chunk_id, doc_id, ordinal, heading_path, text, content_hash"
+CHUNK_COLUMNS = "chunk_id, doc_id, ordinal, heading_path, text, content_hash, section_id"
+SECTION_COLUMNS = "section_id, doc_id, ordinal, heading_path, blocks, content_hash"
 
 
 def _iso(value: date | None) -> str | None:
@@ -65,5 +75,29 @@ def chunk_from_row(row: Mapping[str, Any]) -> Chunk:
         ordinal=row["ordinal"],
         heading_path=tuple(json.loads(row["heading_path"])),
         text=row["text"],
+        content_hash=row["content_hash"],
+        section_id=row["section_id"],
+    )
+
+
+def section_row(s: Section) -> tuple[Any, ...]:
+    blocks = [[b.kind, b.text, b.lead_in, list(b.items)] for b in s.blocks]
+    return (
+        s.section_id, s.doc_id, s.ordinal, json.dumps(list(s.heading_path), ensure_ascii=False),
+        json.dumps(blocks, ensure_ascii=False), s.content_hash,
+    )  # fmt: skip
+
+
+def section_from_row(row: Mapping[str, Any]) -> Section:
+    blocks = tuple(
+        Block(kind, text=text, lead_in=lead_in, items=tuple(items))
+        for kind, text, lead_in, items in json.loads(row["blocks"])
+    )
+    return Section(
+        section_id=row["section_id"],
+        doc_id=row["doc_id"],
+        ordinal=row["ordinal"],
+        heading_path=tuple(json.loads(row["heading_path"])),
+        blocks=blocks,
         content_hash=row["content_hash"],
     )

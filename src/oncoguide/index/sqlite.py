@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,15 +21,8 @@ import numpy.typing as npt
 
 from oncoguide.errors import QueryError, StoreError
 from oncoguide.index.fts import fts_query
-from oncoguide.index.rows import (
-    CHUNK_COLUMNS,
-    DOC_COLUMNS,
-    chunk_from_row,
-    doc_row,
-    document_from_row,
-)
 from oncoguide.index.store import ChunkMatch, StoreStats
-from oncoguide.types import Chunk, Document, SearchFilters
+from oncoguide.types import Block, Chunk, Document, GlossaryTerm, SearchFilters, Section
 
 __all__ = [
     "BM25_WEIGHTS",
@@ -45,8 +39,13 @@ BM25_WEIGHTS: tuple[float, float, float] = (4.0, 2.0, 1.0)
 # Stay well under SQLite's host-parameter limit in IN (...) lists.
 _BATCH = 500
 
-_DOC_COLUMNS = DOC_COLUMNS
-_CHUNK_COLUMNS = CHUNK_COLUMNS
+_DOC_COLUMNS = (
+    "doc_id, path, title, url, source, source_type, license, last_reviewed, review_frequency,"
+    " review_due, audience, declared_audience, language, cancer_types, declared_cancer_types,"
+    " tags, citation, status, version, body, content_hash, glossary_terms, extra"
+)
+_CHUNK_COLUMNS = "chunk_id, doc_id, ordinal, heading_path, text, content_hash, section_id"
+_SECTION_COLUMNS = "section_id, doc_id, ordinal, heading_path, blocks, content_hash"
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -83,6 +82,77 @@ def lexical_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
         f" ORDER BY bm25(chunks_fts, {weights}), c.rowid LIMIT ?"
     )
     return sql, params
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _doc_row(doc: Document) -> tuple[Any, ...]:
+    return (
+        doc.doc_id, doc.path, doc.title, doc.url, doc.source, doc.source_type, doc.license,
+        _iso(doc.last_reviewed), doc.review_frequency, _iso(doc.review_due), doc.audience,
+        doc.declared_audience, doc.language, json.dumps(list(doc.cancer_types)),
+        json.dumps(list(doc.declared_cancer_types)), json.dumps(list(doc.tags)), doc.citation,
+        doc.status, doc.version, doc.body, doc.content_hash,
+        json.dumps([[g.term, g.glossary_id] for g in doc.glossary_terms]),
+        json.dumps([list(pair) for pair in doc.extra]),
+    )  # fmt: skip
+
+
+def _row_doc(row: sqlite3.Row) -> Document:
+    return Document(
+        doc_id=row["doc_id"], path=row["path"], title=row["title"], url=row["url"],
+        source=row["source"], source_type=row["source_type"], license=row["license"],
+        last_reviewed=_date(row["last_reviewed"]), review_frequency=row["review_frequency"],
+        review_due=_date(row["review_due"]), audience=row["audience"],
+        declared_audience=row["declared_audience"], language=row["language"],
+        cancer_types=tuple(json.loads(row["cancer_types"])),
+        declared_cancer_types=tuple(json.loads(row["declared_cancer_types"])),
+        tags=tuple(json.loads(row["tags"])), citation=row["citation"], status=row["status"],
+        version=row["version"], body=row["body"], content_hash=row["content_hash"],
+        glossary_terms=tuple(GlossaryTerm(t, g) for t, g in json.loads(row["glossary_terms"])),
+        extra=tuple((k, v) for k, v in json.loads(row["extra"])),
+    )  # fmt: skip
+
+
+def _row_chunk(row: sqlite3.Row) -> Chunk:
+    return Chunk(
+        chunk_id=row["chunk_id"],
+        doc_id=row["doc_id"],
+        ordinal=row["ordinal"],
+        heading_path=tuple(json.loads(row["heading_path"])),
+        text=row["text"],
+        content_hash=row["content_hash"],
+        section_id=row["section_id"],
+    )
+
+
+def _section_row(s: Section) -> tuple[Any, ...]:
+    blocks = [[b.kind, b.text, b.lead_in, list(b.items)] for b in s.blocks]
+    return (
+        s.section_id, s.doc_id, s.ordinal, json.dumps(list(s.heading_path), ensure_ascii=False),
+        json.dumps(blocks, ensure_ascii=False), s.content_hash,
+    )  # fmt: skip
+
+
+def _row_section(row: sqlite3.Row) -> Section:
+    blocks = tuple(
+        Block(kind, text=text, lead_in=lead_in, items=tuple(items))
+        for kind, text, lead_in, items in json.loads(row["blocks"])
+    )
+    return Section(
+        section_id=row["section_id"],
+        doc_id=row["doc_id"],
+        ordinal=row["ordinal"],
+        heading_path=tuple(json.loads(row["heading_path"])),
+        blocks=blocks,
+        content_hash=row["content_hash"],
+    )
 
 
 def _batches(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -207,22 +277,39 @@ class SqliteStore:
         self,
         upserts: Sequence[tuple[Document, Sequence[Chunk]]],
         deletes: Sequence[str],
+        sections: Mapping[str, Sequence[Section]] | None = None,
     ) -> None:
-        """Replace the given documents (and chunks) and delete others, in one transaction."""
+        """Replace the given documents (chunks, and sections by doc id) and delete others, in one
+        transaction."""
         with self._transaction("write documents") as conn:
             gone = [doc.doc_id for doc, _ in upserts] + list(deletes)
             for batch in _batches(gone):
                 marks = _marks(len(batch))
                 conn.execute(f"DELETE FROM chunks WHERE doc_id IN ({marks})", batch)
+                conn.execute(f"DELETE FROM sections WHERE doc_id IN ({marks})", batch)
                 conn.execute(f"DELETE FROM document_cancer_types WHERE doc_id IN ({marks})", batch)
                 conn.execute(f"DELETE FROM documents WHERE doc_id IN ({marks})", batch)
             for doc, chunks in upserts:
                 self._insert_document(conn, doc, chunks)
+            upserted = {doc.doc_id for doc, _ in upserts}
+            for doc_id, doc_sections in (sections or {}).items():
+                if doc_id not in upserted:
+                    raise StoreError(
+                        f"database {self.path}: sections given for {doc_id}, which is not written"
+                    )
+                if any(x.doc_id != doc_id for x in doc_sections):
+                    raise StoreError(
+                        f"database {self.path}: a section given for {doc_id} belongs elsewhere"
+                    )
+                conn.executemany(
+                    f"INSERT INTO sections ({_SECTION_COLUMNS}) VALUES ({_marks(6)})",
+                    [_section_row(x) for x in doc_sections],
+                )
 
     def _insert_document(
         self, conn: sqlite3.Connection, doc: Document, chunks: Sequence[Chunk]
     ) -> None:
-        conn.execute(f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES ({_marks(23)})", doc_row(doc))
+        conn.execute(f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES ({_marks(23)})", _doc_row(doc))
         conn.executemany(
             "INSERT INTO document_cancer_types (cancer_type, doc_id) VALUES (?, ?)",
             [(ct, doc.doc_id) for ct in sorted(set(doc.cancer_types))],
@@ -235,10 +322,10 @@ class SqliteStore:
                 )
         conn.executemany(
             "INSERT INTO chunks (chunk_id, doc_id, ordinal, heading_path, heading, text,"
-            " content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " content_hash, section_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (c.chunk_id, c.doc_id, c.ordinal, json.dumps(list(c.heading_path)), c.heading,
-                 c.text, c.content_hash)
+                 c.text, c.content_hash, c.section_id)
                 for c in chunks
             ],
         )  # fmt: skip
@@ -251,13 +338,13 @@ class SqliteStore:
         with self._guard("read documents") as conn:
             for batch in _batches(list(dict.fromkeys(doc_ids))):
                 sql = f"SELECT {_DOC_COLUMNS} FROM documents WHERE doc_id IN ({_marks(len(batch))})"
-                found.update((r["doc_id"], document_from_row(r)) for r in conn.execute(sql, batch))
+                found.update((r["doc_id"], _row_doc(r)) for r in conn.execute(sql, batch))
         return found
 
     def iter_documents(self) -> Sequence[Document]:
         with self._guard("read documents") as conn:
             rows = conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY doc_id").fetchall()
-        return [document_from_row(r) for r in rows]
+        return [_row_doc(r) for r in rows]
 
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
         found: dict[str, Chunk] = {}
@@ -265,13 +352,23 @@ class SqliteStore:
             for batch in _batches(list(dict.fromkeys(chunk_ids))):
                 marks = _marks(len(batch))
                 sql = f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({marks})"
-                found.update((r["chunk_id"], chunk_from_row(r)) for r in conn.execute(sql, batch))
+                found.update((r["chunk_id"], _row_chunk(r)) for r in conn.execute(sql, batch))
         return found
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         sql = f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE doc_id = ? ORDER BY ordinal"
         with self._guard("read chunks") as conn:
-            return [chunk_from_row(r) for r in conn.execute(sql, (doc_id,))]
+            return [_row_chunk(r) for r in conn.execute(sql, (doc_id,))]
+
+    def sections_of(self, doc_id: str) -> list[Section]:
+        sql = f"SELECT {_SECTION_COLUMNS} FROM sections WHERE doc_id = ? ORDER BY ordinal"
+        with self._guard("read sections") as conn:
+            return [_row_section(r) for r in conn.execute(sql, (doc_id,))]
+
+    def has_sections(self) -> bool:
+        """True when any section is stored (an index from before 0002 has none until re-ingest)."""
+        with self._guard("read sections") as conn:
+            return conn.execute("SELECT 1 FROM sections LIMIT 1").fetchone() is not None
 
     # -- search -------------------------------------------------------------------------------
 
@@ -321,6 +418,21 @@ class SqliteStore:
                 " VALUES (?, ?, ?, ?)",
                 rows,
             )
+
+    def get_embeddings(
+        self, model: str, content_hashes: Sequence[str]
+    ) -> dict[str, npt.NDArray[np.float32]]:
+        """The cached vectors of these content hashes (those that have one)."""
+        found: dict[str, npt.NDArray[np.float32]] = {}
+        with self._guard("read embeddings") as conn:
+            for batch in _batches(list(dict.fromkeys(content_hashes))):
+                sql = (
+                    "SELECT content_hash, vector FROM embeddings"
+                    f" WHERE model = ? AND content_hash IN ({_marks(len(batch))})"
+                )
+                for h, blob in conn.execute(sql, [model, *batch]):
+                    found[h] = np.frombuffer(blob, dtype=np.float32).copy()
+        return found
 
     def load_embeddings(self, model: str) -> tuple[list[str], npt.NDArray[np.float32]]:
         """(chunk_ids, matrix) for the current chunks whose content hash has a vector."""
