@@ -142,3 +142,15 @@ def test_a_rule_crisis_the_classifier_rules_out_becomes_a_concern_not_silence() 
     assert (f.category, f.concern) == ("none", None)
     f = fuse("emergency", {}, priority=PRIORITY, config=cfg)  # no classifier: the rules decide
     assert f.category == "emergency"
+
+
+def test_a_message_checked_twice_is_scored_once_with_the_same_decision() -> None:
+    scorer = KeywordScorer({"goodbye letters": ("self_harm", 0.995)})
+    policy = SafetyPolicy.load(scorer=scorer)
+    text = "We had a nice week. I have written my goodbye letters."
+    first, second = policy.check(text), policy.check(text, region="UK")
+    assert len(scorer.calls) == 1
+    assert first.category == second.category == "self_harm"
+    assert "988" in (first.message or "") and "988" not in (second.message or "")
+    policy.check("A different message about fatigue.")
+    assert len(scorer.calls) == 2

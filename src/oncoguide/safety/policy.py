@@ -27,6 +27,7 @@ units (scan.py: the whole message and each sentence with its neighbours) and fus
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -122,6 +123,9 @@ class SafetyPolicy:
         self._regions = dict(regions)
         self._fusion = fusion
         self._scorer = scorer
+        # The classifier is the costly part of a check, and one turn may check the same message
+        # more than once (the chat service asks before it plans the turn): remember recent scores.
+        self._cached_scores = functools.lru_cache(maxsize=256)(self._text_scores)
 
     @classmethod
     def load(
@@ -186,7 +190,11 @@ class SafetyPolicy:
         units = scan_units(text)
         if not units:
             return decision
-        return self._fused(decision, units, self.unit_scores(units), region)
+        scores = [dict(s) for s in self._cached_scores(text)]
+        return self._fused(decision, units, scores, region)
+
+    def _text_scores(self, text: str) -> tuple[dict[str, float], ...]:
+        return tuple(self.unit_scores(scan_units(text)))
 
     def unit_scores(self, units: tuple[ScanUnit, ...]) -> list[dict[str, float]]:
         """The classifier's probabilities for each unit ([] without a classifier)."""
