@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from oncoguide.config import Settings
+from oncoguide.config import Settings, redact_db
 from oncoguide.console.errors import OncoguideGroup
 from oncoguide.console.options import check_date, check_filters
 from oncoguide.console.progress import progress_reporter
@@ -80,10 +80,10 @@ T = TypeVar("T")
 
 _DEFAULTS = Settings.model_fields
 DbOpt = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--db",
-        help="SQLite database file (env ONCOGUIDE_DB).",
+        help="SQLite database file, or a postgresql:// URL (env ONCOGUIDE_DB).",
         show_default=str(_DEFAULTS["db"].default),
     ),
 ]
@@ -125,7 +125,7 @@ KBPathArg = Annotated[Path, typer.Argument(help="The knowledge-base folder (mark
 QuestionArg = Annotated[str, typer.Argument(help="The question, in quotes.")]
 
 
-def _settings(db: Path | None = None, **kw: Any) -> Settings:
+def _settings(db: str | None = None, **kw: Any) -> Settings:
     return cli_settings(db=db, **kw)
 
 
@@ -208,7 +208,7 @@ def ingest_cmd(
         f"{verb}: {data['added']} added, {data['changed']} changed, {data['removed']} removed, "
         f"{data['unchanged']} unchanged; {data['chunks_written']} chunks written, "
         f"{data['embedded']} embedded ({data['embed_cached']} cached) in {data['seconds']:.1f}s "
-        f"→ {settings.db}"
+        f"→ {redact_db(settings.db)}"
     )
     if data["excluded"] or data["errors"]:
         out.print(
@@ -581,12 +581,13 @@ def demo(
     settings = _settings(db, embedder=embedder)
     path = sample_kb_path()
     guard_demo_database(settings.db, path)
-    out.print(f"[bold]1. Ingesting the bundled SAMPLE knowledge base[/] ({path}) → {settings.db}")
-    ingest_cmd(path, db=settings.db, embedder=settings.embedder)
+    target = redact_db(settings.db)
+    out.print(f"[bold]1. Ingesting the bundled SAMPLE knowledge base[/] ({path}) → {target}")
+    ingest_cmd(path, db=str(settings.db), embedder=settings.embedder)
     out.print(f"\n[bold]2. Searching:[/] {question!r}")
-    search_cmd(question, k=3, db=settings.db)
+    search_cmd(question, k=3, db=str(settings.db))
     out.print(f"\n[bold]3. Asking:[/] {question!r}")
-    ask_cmd(question, db=settings.db)
+    ask_cmd(question, db=str(settings.db))
     print_next_steps(out, demo_next_commands(db, question, path))
 
 
@@ -652,8 +653,7 @@ def report_cmd(
 ) -> None:
     """The operators' summary of stored conversations (Markdown, or HTML for a .html file)."""
     from oncoguide.chat.report import build_report, markdown_to_html, send_report
-    from oncoguide.index.sqlite import open_index
-    from oncoguide.index.sqlite_conversations import SqliteConversationStore
+    from oncoguide.index.backends import open_conversations, open_index
 
     settings = _settings(db)
     start = check_date("--since", since, date.today())
@@ -661,9 +661,11 @@ def report_cmd(
 
     def run() -> str:
         open_index(settings.db).close()  # a missing or empty index is the usual one-line error
-        with SqliteConversationStore(settings.db) as conversations:
-            conversations.migrate()
+        conversations = open_conversations(settings.db)
+        try:
             return build_report(conversations, start, end)[1]
+        finally:
+            conversations.close()
 
     markdown = _run(run)
     if out_file is None:

@@ -5,15 +5,38 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from oncoguide.errors import ConfigError
 
-__all__ = ["Settings", "load_settings"]
+__all__ = ["Settings", "is_postgres_url", "load_settings", "redact_db"]
+
+_POSTGRES_URL = re.compile(r"^postgres(ql)?://", re.IGNORECASE)
+
+
+def is_postgres_url(db: object) -> bool:
+    """True for a `postgresql://` (or `postgres://`) URL; a file path is False."""
+    return isinstance(db, str) and _POSTGRES_URL.match(db) is not None
+
+
+def redact_db(db: Path | str) -> str:
+    """The database setting as safe to print: a URL's password is masked."""
+    text = str(db)
+    if not is_postgres_url(text):
+        return text
+    parts = urlsplit(text)
+    if parts.password is None:
+        return text
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{user}:****@{host}"))
 
 
 class Settings(BaseSettings):
@@ -21,7 +44,10 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="ONCOGUIDE_", extra="ignore", frozen=True)
 
-    db: Path = Field(default=Path("oncoguide.db"), description="SQLite database file")
+    db: Path | str = Field(
+        default=Path("oncoguide.db"),
+        description="SQLite database file, or a postgresql:// URL for PostgreSQL + pgvector",
+    )
     embedder: Literal["minilm", "none"] = Field(
         default="minilm", description="Dense embedder: the bundled MiniLM, or none (lexical only)"
     )
@@ -90,6 +116,16 @@ class Settings(BaseSettings):
             parse_many(v)
         except ValueError as exc:
             raise ValueError(f"not a rate limit such as '30/minute': {exc}") from exc
+        return v
+
+    @field_validator("db", mode="before")
+    @classmethod
+    def _path_or_url(cls, v: Any) -> Any:
+        """A postgresql:// URL stays text (a Path would fold its "//"); anything else is a Path."""
+        if isinstance(v, str) and is_postgres_url(v.strip()):
+            return v.strip()
+        if isinstance(v, str | os.PathLike):
+            return Path(v)
         return v
 
     @field_validator("region")

@@ -78,8 +78,10 @@ def test_sign_out_needs_the_sessions_token(admin: TestClient) -> None:
 
 def test_flagged_kb_and_csv_show_stored_turns(admin: TestClient) -> None:
     sid = new_session(admin)
-    turn = admin.post("/v1/chat", json={"session_id": sid,
-                                        "message": "What are the side effects of chemotherapy?"})
+    turn = admin.post(
+        "/v1/chat",
+        json={"session_id": sid, "message": "What are the side effects of chemotherapy?"},
+    )
     mid = turn.json()["message_id"]
     admin.post("/v1/chat", json={"session_id": sid, "message": "I want to end my life"})
     admin.post("/v1/feedback", json={"message_id": mid, "rating": "down"})

@@ -33,11 +33,16 @@ BACKENDS = {"sqlite": _sqlite}
 
 
 class TestConversationStore(ConversationStoreConformance):
-    @pytest.fixture(params=sorted(BACKENDS))
+    @pytest.fixture(params=[*sorted(BACKENDS), "postgres"])
     def conversation_store(
         self, request: pytest.FixtureRequest, tmp_path: Path
     ) -> Iterator[ConversationStore]:
-        store = BACKENDS[request.param](tmp_path)
+        if request.param == "postgres":  # a real server: see pg_url in tests/conftest.py
+            from oncoguide.index.backends import open_conversations
+
+            store = open_conversations(request.getfixturevalue("pg_url"))
+        else:
+            store = BACKENDS[request.param](tmp_path)
         yield store
         store.close()
 
@@ -103,3 +108,56 @@ def test_two_connections_appending_at_once_lose_no_turn(tmp_path: Path) -> None:
     )
     first.close()
     second.close()
+
+
+def test_two_postgres_connections_appending_at_once_lose_no_turn(pg_url: str) -> None:
+    """Two stores on one PostgreSQL database (as two API processes would have), with feedback."""
+    import threading
+
+    from oncoguide.index.backends import open_conversations
+    from oncoguide.index.conversations import FeedbackRecord
+    from oncoguide.testing.conversation_conformance import T0
+
+    first, second = open_conversations(pg_url), open_conversations(pg_url)
+    first.create_session(make_session("s1"))
+    errors: list[BaseException] = []
+
+    def write(store: ConversationStore, name: str) -> None:
+        try:
+            for i in range(25):
+                store.append_message(make_message(f"{name}-{i}"))
+                store.put_feedback(FeedbackRecord(f"{name}-{i}", "up", None, None, T0))
+        except BaseException as exc:  # re-raised below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=write, args=(s, n)) for s, n in ((first, "a"), (second, "b"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    stored = second.find_messages(MessageQuery(session_id="s1"))
+    assert sorted(m.ordinal for m in stored) == list(range(1, 51))
+    assert {m.rating for m in stored} == {"up"} and first.counts().feedback == 50
+    first.close()
+    second.close()
+
+
+def test_postgres_conversations_live_beside_the_index(pg_url: str) -> None:
+    from oncoguide.index.backends import open_conversations
+    from oncoguide.index.postgres import open_pg_store
+    from oncoguide.index.postgres_conversations import pg_conversation_migrations
+
+    with open_pg_store(pg_url) as index:
+        index_version = index.stats().schema_version
+    chat = open_conversations(pg_url)
+    chat.create_session(make_session("s1"))
+    chat.close()
+    again = open_conversations(pg_url)
+    assert again.migrate() == len(pg_conversation_migrations())
+    assert again.get_session("s1") == make_session("s1")
+    again.close()
+    with open_pg_store(pg_url) as index:
+        assert index.stats().schema_version == index_version

@@ -1,11 +1,10 @@
-"""The Store conformance suite on SqliteStore, plus SQLite-only behaviour (files, WAL)."""
+"""SQLite-only store behaviour (files, WAL); the conformance suite is in test_store_conformance."""
 
 from __future__ import annotations
 
 import dataclasses
 import sqlite3
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,16 +12,9 @@ import pytest
 from oncoguide.errors import StoreError
 from oncoguide.index.sqlite import SqliteStore, migrations, open_store
 from oncoguide.testing.builders import make_chunks, make_document
-from oncoguide.testing.conformance import StoreConformance, seed_corpus
+from oncoguide.testing.conformance import seed_corpus
 
 pytestmark = pytest.mark.unit
-
-
-class TestSqliteStore(StoreConformance):
-    @pytest.fixture
-    def store(self, tmp_path: Path) -> Iterator[SqliteStore]:
-        with open_store(tmp_path / "oncoguide.db") as store:
-            yield store
 
 
 def test_migrations_are_numbered_without_gaps() -> None:

@@ -61,7 +61,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> None
     before anything listens (later outages are answered with 503 instead)."""
     import uvicorn
 
-    from oncoguide.index.sqlite import open_index
+    from oncoguide.index.backends import open_index
 
     open_index(settings.db).close()
     configure_process(settings)

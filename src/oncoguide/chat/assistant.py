@@ -17,8 +17,8 @@ from oncoguide.chat.language import EnglishCheck
 from oncoguide.chat.navigate import Navigator
 from oncoguide.chat.turn import Turner, TurnOptions
 from oncoguide.config import Settings
+from oncoguide.index.backends import IndexStore, open_index
 from oncoguide.index.embed import Embedder, load_embedder
-from oncoguide.index.sqlite import SqliteStore, open_index
 from oncoguide.retrieve.definitions import KBGlossary
 from oncoguide.retrieve.hybrid import Retriever
 from oncoguide.retrieve.query import QueryVocabulary
@@ -29,7 +29,7 @@ from oncoguide.safety.policy import SafetyPolicy
 __all__ = ["Assistant", "open_assistant", "open_existing_store"]
 
 
-def open_existing_store(path: Path) -> SqliteStore:
+def open_existing_store(path: Path | str) -> IndexStore:
     """Open an index built by `oncoguide ingest`; a missing or empty file is an error, not a new
     index (see `open_index`)."""
     return open_index(path)
@@ -38,7 +38,7 @@ def open_existing_store(path: Path) -> SqliteStore:
 @dataclass
 class Assistant:
     settings: Settings
-    store: SqliteStore
+    store: IndexStore
     embedder: Embedder | None
     retriever: Retriever
     policy: SafetyPolicy
@@ -77,7 +77,7 @@ def open_assistant(settings: Settings) -> Assistant:
 
 
 def _aids(
-    settings: Settings, vocab: QueryVocabulary, store: SqliteStore, retriever: Retriever
+    settings: Settings, vocab: QueryVocabulary, store: IndexStore, retriever: Retriever
 ) -> TurnAids:
     """The turn's aids: language check and respelling from the KB vocabulary, the KB glossary,
     the LLM step when `settings.llm_enabled` (`ask --llm` or ONCOGUIDE_LLM_ENABLED)."""

@@ -281,16 +281,11 @@ def stream_events(reply: ChatReply) -> Iterator[tuple[str, dict[str, Any]]]:
 def open_chat_service(settings: Settings) -> ChatService:
     """Open the index, the assistant and the conversation tables (migrated) for one process."""
     from oncoguide.chat.assistant import open_assistant
-    from oncoguide.index.sqlite_conversations import SqliteConversationStore
+    from oncoguide.index.backends import open_conversations
 
     assistant = open_assistant(settings)
     try:
-        conversations = SqliteConversationStore(settings.db)
-        try:
-            conversations.migrate()
-        except BaseException:
-            conversations.close()
-            raise
+        conversations = open_conversations(settings.db)
     except BaseException:
         assistant.close()
         raise

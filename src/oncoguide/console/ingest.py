@@ -18,9 +18,16 @@ from oncoguide.config import Settings
 from oncoguide.console.errors import CommandInterrupted
 from oncoguide.console.progress import StageProgress
 from oncoguide.errors import KBError, StoreError
+from oncoguide.index.backends import (
+    IndexStore,
+    describe_db,
+    is_postgres_url,
+    open_store,
+    postgres,
+)
 from oncoguide.index.embed import Embedder, load_embedder
 from oncoguide.index.ingest import IngestReport
-from oncoguide.index.sqlite import SqliteStore, open_store
+from oncoguide.index.sqlite import SqliteStore
 from oncoguide.kb.load import load_kb
 from oncoguide.retrieve.build import build_index
 
@@ -40,11 +47,10 @@ def run_ingest(
         what = "is not a folder" if path.exists() else "does not exist"
         raise KBError(f"KB folder {path} {what}: give the folder that holds the .md files")
     db = settings.db
-    created = not db.exists()
+    # A PostgreSQL database is never created (or removed) here: its server holds it.
+    created = not is_postgres_url(db) and not Path(db).exists()
     embedder = None if dry_run else _embedder(settings)
-    store = SqliteStore(":memory:") if dry_run and created else open_store(db)
-    if dry_run and created:
-        store.migrate()
+    store = _plan_store(db) if dry_run and (created or is_postgres_url(db)) else open_store(db)
     stage: list[str] = []
 
     def tracked(name: str, done: int, total: int) -> None:
@@ -61,16 +67,31 @@ def run_ingest(
         return report
     except KeyboardInterrupt as exc:
         has_docs = bool(store.document_hashes())
-        message = interrupted_message(db, stage[0] if stage else None, created, has_docs)
+        message = interrupted_message(
+            describe_db(db), stage[0] if stage else None, created, has_docs
+        )
         raise CommandInterrupted(message) from exc
     finally:
         empty = not finished and created and not dry_run and _holds_nothing(store)
         store.close()
         if empty:
-            _remove_database(db)
+            _remove_database(Path(db))
 
 
-def _holds_nothing(store: SqliteStore) -> bool:
+def _plan_store(db: Path | str) -> IndexStore:
+    """What a dry run plans against: the existing index, or an empty in-memory one."""
+    if is_postgres_url(db):
+        pg = postgres().PostgresStore(str(db))
+        if pg.is_index():
+            pg.migrate()
+            return pg  # type: ignore[no-any-return]
+        pg.close()
+    memory = SqliteStore(":memory:")
+    memory.migrate()
+    return memory
+
+
+def _holds_nothing(store: IndexStore) -> bool:
     try:
         return not store.document_hashes()
     except StoreError:  # keep the file: don't hide the first error behind this one
@@ -85,10 +106,10 @@ def _embedder(settings: Settings) -> Embedder | None:
     )
 
 
-def interrupted_message(db: Path, stage: str | None, created: bool, has_docs: bool) -> str:
+def interrupted_message(db: Path | str, stage: str | None, created: bool, has_docs: bool) -> str:
     """What Ctrl-C kept, and how to carry on."""
     again = "run the same command again"
-    if stage == "embed" and has_docs:
+    if stage in ("embed", "vector index") and has_docs:
         return (
             f"documents in {db} are indexed and the vectors embedded so far are saved;"
             f" {again} to resume embedding where it stopped"
@@ -108,19 +129,29 @@ def _remove_database(db: Path) -> None:
         Path(f"{db}{suffix}").unlink(missing_ok=True)
 
 
-def guard_demo_database(db: Path, sample: Path) -> None:
+def guard_demo_database(db: Path | str, sample: Path) -> None:
     """The demo writes the default database; refuse if that file holds someone's real index.
 
     Ingesting the sample into it would remove every document that is not in the sample.
     """
-    if not db.is_file() or db.stat().st_size == 0:
-        return
-    with SqliteStore(db, create=False) as store:
-        stored = set(store.document_hashes()) if store.is_index() else set()
+    stored = _demo_target_documents(db)
     sample_ids = {d.doc_id for d in load_kb(sample).documents}
     other = stored - sample_ids
     if other:
         raise StoreError(
-            f"{db} holds another index ({len(other)} documents that are not the sample);"
+            f"{describe_db(db)} holds another index"
+            f" ({len(other)} documents that are not the sample);"
             f" the demo will not overwrite it: run: oncoguide demo --db oncoguide-sample.db"
         )
+
+
+def _demo_target_documents(db: Path | str) -> set[str]:
+    """Ids of the documents already indexed at `db` (none if there is no index yet)."""
+    if is_postgres_url(db):
+        with postgres().PostgresStore(str(db)) as pg:
+            return set(pg.document_hashes()) if pg.is_index() else set()
+    path = Path(db)
+    if not path.is_file() or path.stat().st_size == 0:
+        return set()
+    with SqliteStore(path, create=False) as store:
+        return set(store.document_hashes()) if store.is_index() else set()

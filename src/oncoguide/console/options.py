@@ -15,7 +15,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from oncoguide.errors import ConfigError
-from oncoguide.index.sqlite import SqliteStore, open_index
+from oncoguide.index.backends import IndexStore, describe_db, open_index
 from oncoguide.kb.schema import DocMeta
 
 __all__ = [
@@ -75,17 +75,20 @@ def check_audience(value: str | None) -> str | None:
     return check_choice("--audience", value, AUDIENCES)
 
 
-def check_cancer_type(store: SqliteStore, value: str | None) -> str | None:
+def check_cancer_type(store: IndexStore, value: str | None) -> str | None:
     """A cancer type the index at `store` has documents for (the index is the list)."""
     if value is None:
         return None
     return check_choice(
-        "--cancer-type", value, store.cancer_types(), where=f"in the index {store.path}"
+        "--cancer-type",
+        value,
+        store.cancer_types(),
+        where=f"in the index {describe_db(store.path)}",
     )
 
 
 def check_filters(
-    db: Path, audience: str | None, cancer_type: str | None
+    db: Path | str, audience: str | None, cancer_type: str | None
 ) -> tuple[str | None, str | None]:
     """Check `--audience` and `--cancer-type` (against the index at `db`) before a command runs."""
     audience = check_audience(audience)

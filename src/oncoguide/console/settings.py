@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from oncoguide.config import Settings, load_settings
+from oncoguide.config import Settings, load_settings, redact_db
 from oncoguide.console.errors import SettingsInvalid
 from oncoguide.errors import ConfigError
 
@@ -69,6 +69,8 @@ def setting_sources(settings: Settings, flags: dict[str, Any]) -> dict[str, str]
 def _shown(name: str, value: Any) -> str:
     if name in SECRET_FIELDS:
         return "(not set)" if not value else "**** (set, hidden)"
+    if name == "db":
+        return redact_db(value)
     return "(not set)" if value is None else str(value)
 
 

@@ -150,7 +150,7 @@ def print_next_steps(out: Console, commands: Sequence[Sequence[str]]) -> None:
 DEMO_ASK = "what helps with mouth sores during chemo"
 
 
-def demo_next_commands(db: Path | None, question: str, sample: Path) -> list[list[str]]:
+def demo_next_commands(db: Path | str | None, question: str, sample: Path) -> list[list[str]]:
     """The three commands the demo suggests, exactly as they will run (--db if one was given)."""
     db_args = ["--db", str(db)] if db is not None else []
     return [

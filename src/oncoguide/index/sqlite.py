@@ -452,6 +452,9 @@ class SqliteStore:
         matrix = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32)
         return [r[0] for r in rows], matrix.reshape(len(rows), dims.pop()).copy()
 
+    def build_vector_index(self, model: str) -> None:
+        """Nothing to build: dense search runs on the matrix `load_embeddings` returns."""
+
     # -- meta and housekeeping ------------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:

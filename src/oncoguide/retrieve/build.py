@@ -33,6 +33,13 @@ def build_index(
 ) -> IngestReport:
     """Ingest `root` into `store`, then refresh the mined query vocabularies."""
     report = ingest(root, store, embedder=embedder, as_of=as_of, dry_run=dry_run, progress=progress)
+    if not dry_run and embedder is not None:
+        # After the bulk load: building an HNSW index once beats growing it row by row.
+        if progress is not None:
+            progress("vector index", 0, 1)
+        store.build_vector_index(embedder.name)
+        if progress is not None:
+            progress("vector index", 1, 1)
     changed = report.added or report.changed or report.removed
     if not dry_run and (changed or store.get_meta(BRAND_MAP_META_KEY) is None):
         refresh_brand_map(store)
