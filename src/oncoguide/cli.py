@@ -303,13 +303,22 @@ def ask_cmd(
     audience: AudienceOpt = None,
     cancer_type: CancerTypeOpt = None,
     as_of: AsOfOpt = None,
+    llm: Annotated[
+        bool,
+        typer.Option(
+            "--llm",
+            help="Let the configured LLM (ONCOGUIDE_LLM_*) word the answer from the chosen "
+            "passages; its sentences are verified, and any failure keeps the quoted answer "
+            "with a note (env ONCOGUIDE_LLM_ENABLED).",
+        ),
+    ] = False,
 ) -> None:
     """Answer a question from the KB with citations, or say why not."""
     from oncoguide.answer import to_answer_json
     from oncoguide.chat.assistant import open_assistant
     from oncoguide.chat.turn import TurnOptions
 
-    settings = _settings(db, region=region)
+    settings = _settings(db, region=region, llm_enabled=True if llm else None)
     audience, cancer_type = check_filters(settings.db, audience, cancer_type)
     options = TurnOptions(
         region=settings.region, audience=audience, cancer_type=cancer_type, as_of=_as_of(as_of)
@@ -339,6 +348,10 @@ def _print_answer(data: dict[str, Any]) -> None:
             f"[{c['n']}] {c['heading'] or c['title']} — {c['url']} "
             f"(last reviewed {c['last_reviewed']}){flag}"
         )
+    if data.get("glossary"):
+        out.print("\n[bold]Words in this answer[/]")
+    for g in data.get("glossary", []):
+        out.print(f"{g['term']}: {g['definition']} ({g['citation']['url']})", highlight=False)
 
 
 # --- evaluation ------------------------------------------------------------------------------
@@ -428,6 +441,8 @@ def eval_answers(
             "offtopic_abstention_rate",
             "false_abstention_rate",
             "reading_grade_median",
+            "reading_grade_p90",
+            "reading_grade_le_9_rate",
             "latency_ms",
         ],
     )

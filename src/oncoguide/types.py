@@ -20,10 +20,12 @@ __all__ = [
     "Audience",
     "Chunk",
     "Citation",
+    "Definition",
     "DocFields",
     "Document",
     "GlossaryTerm",
     "Hit",
+    "LLMUse",
     "Passage",
     "SafetyCategory",
     "SafetyDecision",
@@ -290,6 +292,29 @@ class AnswerSentence:
 
 
 @dataclass(frozen=True)
+class Definition:
+    """A term of the answer defined by the KB's own sentence ("X is a ..."), with its source."""
+
+    term: str
+    definition: str
+    doc_id: str
+    chunk_id: str
+    url: str
+    title: str
+    heading: str
+
+
+@dataclass(frozen=True)
+class LLMUse:
+    """What the optional LLM step did: `used` (its verified answer is shown) or `fallback`
+    (the extractive answer is shown), and why."""
+
+    used: bool
+    fallback: bool
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     text: str
@@ -300,6 +325,8 @@ class Answer:
     reading_grade: float | None
     glossary: tuple[tuple[str, str], ...] = ()
     generator: str = "extractive"
+    llm: LLMUse | None = None  # None: the LLM step was not asked for
+    definitions: tuple[Definition, ...] = ()  # KB definitions of the answer's hard words
 
 
 @dataclass(frozen=True)

@@ -57,8 +57,9 @@ def test_glossary_and_json_contract(neuropathy_hits: list[Hit]) -> None:
     data = to_answer_json(answer, safety=safety, timings_ms={"answer": 1.234})
     assert list(data) == [
         "question", "answer", "sentences", "citations", "safety", "abstained",
-        "abstain_reason", "reading_grade", "timings_ms",
+        "abstain_reason", "reading_grade", "timings_ms", "llm", "glossary",
     ]  # fmt: skip
+    assert data["llm"] is None and data["glossary"] == []
     assert {"text", "citation"} <= set(data["sentences"][0])
     assert set(data["citations"][0]) == {
         "n", "doc_id", "url", "title", "heading", "source", "last_reviewed", "review_overdue",

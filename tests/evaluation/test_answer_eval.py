@@ -54,7 +54,8 @@ def test_metrics_over_a_small_question_file(tmp_path: Path) -> None:
     assert list(report) == [
         "questions", "answered", "abstained", "verified_sentence_rate", "coverage_rate",
         "cited_gold_rate", "offtopic_abstention_rate", "false_abstention_rate",
-        "reading_grade_median", "cited_unretrieved", "cited_top_hit_rate", "latency_ms",
+        "reading_grade_median", "reading_grade_p90", "reading_grade_le_9_rate",
+        "cited_unretrieved", "cited_top_hit_rate", "latency_ms",
     ]  # fmt: skip
     assert (report["questions"], report["answered"], report["abstained"]) == (4, 2, 2)
     sentences = len(_run("What causes fatigue?").answer.sentences)
@@ -66,6 +67,21 @@ def test_metrics_over_a_small_question_file(tmp_path: Path) -> None:
     assert report["reading_grade_median"] is not None
     assert (report["cited_unretrieved"], report["cited_top_hit_rate"]) == (0, 1.0)
     assert set(report["latency_ms"]) == {"p50", "p95"}
+
+
+def test_reading_grade_median_p90_and_share_at_most_9(tmp_path: Path) -> None:
+    grades = {"q1": 6.0, "q2": 8.0, "q3": 9.0, "q4": 12.0, "q5": 14.0}
+    path = _write(tmp_path, [{"id": q, "question": f"What causes fatigue? {q}"} for q in grades])
+
+    def run(question: str) -> TurnResult:
+        result = _run(question)
+        grade = grades[question.split()[-1]]
+        return replace(result, answer=replace(result.answer, reading_grade=grade))
+
+    report = evaluate_answers(run, path)
+    assert report["reading_grade_median"] == 9.0
+    assert report["reading_grade_le_9_rate"] == 0.6
+    assert 12.0 < report["reading_grade_p90"] <= 14.0
 
 
 def test_malformed_rows_raise_evaluation_error(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ It receives hits (with their passages) and never queries the store or retrieval.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,4 +43,19 @@ def to_answer_json(
         "abstain_reason": answer.abstain_reason,
         "reading_grade": answer.reading_grade,
         "timings_ms": {k: round(float(v), 2) for k, v in timings_ms.items()},
+        "llm": None if answer.llm is None else dataclasses.asdict(answer.llm),
+        "glossary": [
+            {
+                "term": d.term,
+                "definition": d.definition,
+                "citation": {
+                    "doc_id": d.doc_id,
+                    "chunk_id": d.chunk_id,
+                    "url": d.url,
+                    "title": d.title,
+                    "heading": d.heading,
+                },
+            }
+            for d in answer.definitions
+        ],
     }

@@ -28,7 +28,14 @@ from oncoguide.config import Settings
 from oncoguide.errors import LLMError
 from oncoguide.types import Answer, AnswerSentence, Hit, Passage
 
-__all__ = ["GeneratedAnswer", "LLMClient", "build_messages", "numbered_passages", "parse_cited"]
+__all__ = [
+    "GeneratedAnswer",
+    "LLMClient",
+    "build_messages",
+    "chosen_passages",
+    "numbered_passages",
+    "parse_cited",
+]
 
 MAX_DOCS = 3
 PASSAGES_PER_DOC = 2
@@ -45,6 +52,14 @@ class GeneratedAnswer:
 
 def numbered_passages(hits: Sequence[Hit]) -> tuple[tuple[Hit, Passage], ...]:
     return tuple((h, p) for h in hits[:MAX_DOCS] for p in h.passages[:PASSAGES_PER_DOC])
+
+
+def chosen_passages(answer: Answer, hits: Sequence[Hit]) -> tuple[tuple[Hit, Passage], ...]:
+    """The passages the extractive answer cites, in citation order (what the model is shown);
+    the top hits' passages when the answer cites none."""
+    by_chunk = {p.chunk_id: (h, p) for h in hits for p in h.passages}
+    chosen = tuple(by_chunk[c.chunk_id] for c in answer.citations if c.chunk_id in by_chunk)
+    return chosen or numbered_passages(hits)
 
 
 def build_messages(question: str, sources: Sequence[tuple[Hit, Passage]]) -> list[dict[str, str]]:
@@ -104,9 +119,13 @@ class LLMClient:
         *,
         stream: bool = False,
         on_delta: Callable[[str], None] | None = None,
+        sources: Sequence[tuple[Hit, Passage]] | None = None,
     ) -> GeneratedAnswer:
-        """Ask the model; raise LLMError on timeout, HTTP error, malformed or empty reply."""
-        sources = numbered_passages(hits)
+        """Ask the model; raise LLMError on timeout, HTTP error, malformed or empty reply.
+
+        The model sees `sources` (default: the top hits' first passages), numbered from [1].
+        """
+        sources = tuple(sources) if sources is not None else numbered_passages(hits)
         if not sources:
             raise LLMError("no passages to generate from")
         body = {
@@ -122,7 +141,7 @@ class LLMClient:
             raise LLMError(f"LLM endpoint failed: {exc}") from exc
         if not text.strip() or text.strip() == "NO_ANSWER":
             raise LLMError("the model gave no answer")
-        return GeneratedAnswer(text, parse_cited(text), sources)
+        return GeneratedAnswer(text, parse_cited(text), tuple(sources))
 
     def _once(self, client: httpx.Client, body: dict[str, Any]) -> str:
         resp = client.post(self.url, json=body)
@@ -160,16 +179,37 @@ class LLMClient:
         stream: bool = False,
     ) -> Answer:
         """A verified generated answer, or `fallback` (the extractive answer) when that fails."""
+        answer, _ = self.generate_checked(
+            question, hits, as_of=as_of, fallback=fallback, stream=stream
+        )
+        return answer
+
+    def generate_checked(
+        self,
+        question: str,
+        hits: Sequence[Hit],
+        *,
+        as_of: date,
+        fallback: Answer,
+        stream: bool = False,
+        sources: Sequence[tuple[Hit, Passage]] | None = None,
+    ) -> tuple[Answer, str | None]:
+        """(verified generated answer, None), or (`fallback`, why the model's answer was not
+        used). Never raises LLMError."""
         try:
-            generated = self.generate(question, hits, stream=stream)
-        except LLMError:
-            return fallback
+            generated = self.generate(question, hits, stream=stream, sources=sources)
+        except LLMError as exc:
+            return fallback, str(exc)
         answer = _to_answer(question, generated, as_of, preamble=split_preamble(fallback))
         verified = verify_answer(answer, hits)
         total = max(1, len(generated.sentences))
         if verified.abstained or len(verified.sentences) < MIN_SUPPORTED_FRACTION * total:
-            return fallback
-        return verified
+            kept = 0 if verified.abstained else len(verified.sentences)
+            return fallback, (
+                f"only {kept} of {len(generated.sentences)} of the model's sentences were "
+                "supported by the sources"
+            )
+        return verified, None
 
 
 def _sse_deltas(lines: Iterator[str]) -> Iterator[str]:

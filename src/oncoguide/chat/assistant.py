@@ -6,17 +6,25 @@ so the store connection, the embedding matrix and the compiled safety rules stay
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from oncoguide.answer.llm import LLMClient
+from oncoguide.chat.aids import TurnAids, asked_part
+from oncoguide.chat.definitions import KBDefinitions
+from oncoguide.chat.feelings import acknowledge
+from oncoguide.chat.language import EnglishCheck
+from oncoguide.chat.navigate import Navigator
 from oncoguide.chat.turn import Turner, TurnOptions
 from oncoguide.config import Settings
 from oncoguide.index.embed import Embedder, load_embedder
 from oncoguide.index.sqlite import SqliteStore, open_index
 from oncoguide.retrieve.context import expand_context
+from oncoguide.retrieve.definitions import KBGlossary
 from oncoguide.retrieve.hybrid import Retriever
 from oncoguide.retrieve.query import QueryVocabulary
+from oncoguide.retrieve.respell import Respeller
 from oncoguide.safety.policy import SafetyPolicy
 
 __all__ = ["Assistant", "open_assistant", "open_existing_store"]
@@ -35,9 +43,12 @@ class Assistant:
     embedder: Embedder | None
     retriever: Retriever
     policy: SafetyPolicy
+    aids: TurnAids = field(default_factory=TurnAids)
 
     def turner(self, options: TurnOptions) -> Turner:
-        return Turner(self.policy, self.retriever, options, partial(expand_context, self.store))
+        return Turner(
+            self.policy, self.retriever, options, partial(expand_context, self.store), self.aids
+        )
 
     def close(self) -> None:
         self.retriever.close()  # stops its query-embedding worker before the store goes
@@ -60,4 +71,24 @@ def open_assistant(settings: Settings) -> Assistant:
     )
     vocab = QueryVocabulary.load(store)
     retriever = Retriever(store, embedder, vocab=vocab)
-    return Assistant(settings, store, embedder, retriever, SafetyPolicy.load())
+    aids = _aids(settings, vocab, store, retriever)
+    return Assistant(settings, store, embedder, retriever, SafetyPolicy.load(), aids)
+
+
+def _aids(
+    settings: Settings, vocab: QueryVocabulary, store: SqliteStore, retriever: Retriever
+) -> TurnAids:
+    """The turn's aids: language check and respelling from the KB vocabulary, the KB glossary,
+    the LLM step when `settings.llm_enabled` (`ask --llm` or ONCOGUIDE_LLM_ENABLED)."""
+    terms = vocab.terms
+    share = terms.share if terms is not None else lambda w: 0.0
+    return TurnAids(
+        english=EnglishCheck(terms.is_known if terms is not None else lambda w: False),
+        respell=Respeller(terms).respell if terms is not None else None,
+        llm=LLMClient.from_settings(settings),
+        llm_requested=settings.llm_enabled,
+        define=KBDefinitions(store, KBGlossary(store).define, share=share),
+        navigate=Navigator(store, lambda q: retriever.search(q, k=5).hits),
+        acknowledge=acknowledge,
+        focus=asked_part,
+    )

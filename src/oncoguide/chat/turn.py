@@ -14,7 +14,18 @@ from datetime import date
 
 from oncoguide.answer.compose import abstain, compose_answer
 from oncoguide.answer.gate import evidence_gate
+from oncoguide.answer.plain import prefer_plainer
+from oncoguide.answer.quotable import drop_document_notes, without_document_notes
 from oncoguide.answer.verify import verify_answer
+from oncoguide.chat.aids import (
+    TurnAids,
+    capitalise,
+    english_only,
+    read_as,
+    region_sentence,
+    with_llm,
+    without_general_info,
+)
 from oncoguide.errors import QueryError
 from oncoguide.retrieve.hybrid import Retriever
 from oncoguide.safety.policy import SafetyPolicy
@@ -59,7 +70,7 @@ class _Clock:
 def _message_only(question: str, decision: SafetyDecision) -> Answer:
     return Answer(
         question=question,
-        text=decision.message or "",
+        text=capitalise(decision.message or ""),
         sentences=(),
         citations=(),
         abstained=False,
@@ -69,10 +80,14 @@ def _message_only(question: str, decision: SafetyDecision) -> Answer:
 
 
 def _prefix(decision: SafetyDecision, answer: Answer) -> Answer:
-    """Put the refusal/correction template before the general cited information."""
+    """Put the refusal/correction template before the general cited information (before an
+    abstention, without the line that promises general information)."""
     if not decision.message:
         return answer
-    return replace(answer, text=f"{decision.message}\n\n{answer.text}".strip())
+    message = capitalise(decision.message)
+    if answer.abstained:
+        message = without_general_info(message)
+    return replace(answer, text=f"{message}\n\n{answer.text}".strip())
 
 
 def run_turn(
@@ -82,9 +97,11 @@ def run_turn(
     retriever: Retriever,
     options: TurnOptions | None = None,
     context: ContextFn | None = None,
+    aids: TurnAids | None = None,
 ) -> TurnResult:
     """Answer one question, or say why not, as a `TurnResult`."""
     opts = options or TurnOptions()
+    aid = aids or TurnAids()
     if not question or not question.strip():
         raise QueryError("empty question: type a question about cancer or its care")
     as_of = opts.as_of or date.today()
@@ -95,29 +112,91 @@ def run_turn(
         return TurnResult(
             question, decision, _message_only(question, decision), (), tuple(clock.timings)
         )
+    line = region_sentence(get_region(opts.region).cancer_info_text)
+    if aid.english is not None and not aid.english(question):
+        answer = english_only(question, line)
+        return TurnResult(question, decision, answer, (), tuple(clock.timings))
+    if aid.navigate is not None:
+        with clock.stage("navigate"):
+            nav = aid.navigate(question, as_of=as_of, region_line=line)
+        if nav is not None:  # "what should I do next?" / "what questions should I ask?"
+            answer, quoted = nav
+            answer = _finish(aid, opts, decision, answer, quoted, clock, prefix=True)
+            return TurnResult(question, decision, answer, quoted, tuple(clock.timings))
+    filters = SearchFilters(cancer_type=opts.cancer_type)
     with clock.stage("retrieve"):
-        filters = SearchFilters(cancer_type=opts.cancer_type)
         hits: tuple[Hit, ...] = retriever.search(
             question, k=opts.k, filters=filters, audience=opts.audience
         ).hits
-    line = get_region(opts.region).cancer_info_text
     with clock.stage("gate"):
         gate = evidence_gate(question, hits)
+    asked, read_as_note = question, False
+    # Before turning a question away, read it again: respelt with the KB's words ("wat is
+    # kemoterapy"), then only its asked part, without the story told before it.
+    retries: list[tuple[str, bool]] = []
+    if not gate.passed and aid.respell is not None:
+        respelt, changes = aid.respell(question)
+        retries += [(respelt, True)] if changes else []
+    if not gate.passed and aid.focus is not None:
+        part = aid.focus(question)
+        retries += [(part, False)] if part else []
+    for again_q, note in retries:
+        with clock.stage("reread"):
+            again = retriever.search(again_q, k=opts.k, filters=filters, audience=opts.audience)
+            regate = evidence_gate(again_q, again.hits)
+        if regate.passed:
+            asked, hits, gate, read_as_note = again_q, again.hits, regate, note
+            break
     if not gate.passed:
         answer = abstain(question, gate.reason or "LOW_RELEVANCE", region_line=line)
-        return TurnResult(question, decision, _prefix(decision, answer), hits, tuple(clock.timings))
+        answer = _finish(aid, opts, decision, answer, hits, clock, prefix=True)
+        return TurnResult(question, decision, answer, hits, tuple(clock.timings))
     if context is not None:
         with clock.stage("context"):
-            hits = context(question, hits)
+            hits = context(asked, hits)
+    hits = without_document_notes(hits) or hits
     with clock.stage("compose"):
-        answer = compose_answer(question, hits, as_of=as_of, safety=decision)
+        answer = compose_answer(asked, hits, as_of=as_of, safety=decision)
+        answer = prefer_plainer(drop_document_notes(answer))
     with clock.stage("verify"):
         answer = verify_answer(answer, hits, region_line=line)
-    if answer.abstained or not decision.is_refusal:
-        # compose_answer already puts a refusal's text first; an abstention or a
-        # misinformation correction gets the safety template put before it here.
-        answer = _prefix(decision, answer)
+    if aid.llm_requested:
+        with clock.stage("llm"):
+            answer = with_llm(
+                answer, hits, client=aid.llm, requested=aid.llm_requested, as_of=as_of
+            )
+    # compose_answer already puts a refusal's text first; an abstention or a misinformation
+    # correction gets the safety template put before it here.
+    prefix = answer.abstained or not decision.is_refusal
+    if read_as_note:
+        answer = read_as(answer, asked)
+    answer = replace(answer, question=question)
+    answer = _finish(aid, opts, decision, answer, hits, clock, prefix=prefix)
     return TurnResult(question, decision, answer, hits, tuple(clock.timings))
+
+
+def _finish(
+    aid: TurnAids,
+    opts: TurnOptions,
+    decision: SafetyDecision,
+    answer: Answer,
+    hits: tuple[Hit, ...],
+    clock: _Clock,
+    *,
+    prefix: bool,
+) -> Answer:
+    """The last touches every reply with an answer gets: KB definitions of its hard words, the
+    safety template first (when `prefix`), and a kind opening sentence when one is due."""
+    if aid.define is not None and not answer.abstained:
+        with clock.stage("define"):
+            answer = aid.define(answer, hits)
+    if prefix:
+        answer = _prefix(decision, answer)
+    if aid.acknowledge is not None:
+        opening = aid.acknowledge(answer.question, opts.region, opts.audience)
+        if opening:
+            answer = replace(answer, text=f"{opening}\n\n{answer.text}")
+    return answer
 
 
 class Turner:
@@ -129,11 +208,13 @@ class Turner:
         retriever: Retriever,
         options: TurnOptions,
         context: ContextFn | None = None,
+        aids: TurnAids | None = None,
     ) -> None:
         self.policy = policy
         self.retriever = retriever
         self.options = options
         self.context = context
+        self.aids = aids
 
     def __call__(self, question: str) -> TurnResult:
         return run_turn(
@@ -142,4 +223,5 @@ class Turner:
             retriever=self.retriever,
             options=self.options,
             context=self.context,
+            aids=self.aids,
         )

@@ -106,6 +106,8 @@ def evaluate_answers(run: Callable[[str], TurnResult], rows_path: Path) -> dict[
         "offtopic_abstention_rate": _rate(c["off"], c["off_n"]),
         "false_abstention_rate": _rate(c["false_abs"], c["answerable"]),
         "reading_grade_median": round(statistics.median(grades), 1) if grades else None,
+        "reading_grade_p90": _percentile(grades, 90),
+        "reading_grade_le_9_rate": _rate(sum(g <= 9 for g in grades), len(grades)),
         "cited_unretrieved": c["unretrieved"],
         "cited_top_hit_rate": _rate(c["top_hit"], c["answered"]),
         "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},

@@ -1,8 +1,9 @@
 """Index a KB folder and refresh what query understanding mines from it.
 
-`ingest` (index stage) writes documents, chunks and vectors; the brand→generic map and the KB term
-vocabulary (for misspelling tolerance) are derived from the stored documents, so they are rebuilt
-here after every ingest that changed something.
+`ingest` (index stage) writes documents, chunks and vectors; the brand→generic map, the KB term
+vocabulary (for misspelling tolerance) and the KB's own definitions (the answer glossary) are
+derived from the stored documents, so they are rebuilt here after every ingest that changed
+something.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from oncoguide.index.embed import Embedder
 from oncoguide.index.ingest import IngestReport, ingest
 from oncoguide.index.store import Store
 from oncoguide.retrieve.brands import BRAND_MAP_META_KEY, refresh_brand_map
+from oncoguide.retrieve.definitions import refresh_definitions
 from oncoguide.retrieve.vocab import refresh_term_vocabulary
 
 __all__ = ["build_index"]
@@ -35,4 +37,5 @@ def build_index(
     if not dry_run and (changed or store.get_meta(BRAND_MAP_META_KEY) is None):
         refresh_brand_map(store)
         refresh_term_vocabulary(store)
+        refresh_definitions(store)
     return report

@@ -80,6 +80,10 @@ class TermVocabulary:
         variants = (w, w + "s", w[:-1] if w.endswith("s") else w)
         return max(self.counts.get(v, 0) for v in variants) / self.n_texts
 
+    def is_known(self, word: str) -> bool:
+        """The word, or a common English inflection of a KB word ("shots", "scared")."""
+        return self._known_inflection(word.lower())
+
     def _known_inflection(self, word: str) -> bool:
         """The word, or its stem without a common English ending, is a KB word: an everyday
         word like "shots" or "catching" must not be "corrected" to "shows" or "matching"."""
