@@ -34,12 +34,14 @@ RULES: tuple[tuple[str, str, float], ...] = (
     ("safety.*.soft_flag_rate", "lower", 0.01),
     ("answers.*.verified_sentence_rate", "higher", 0.0),
     ("answers.*.cited_gold_rate", "higher", 0.01),
-    ("answers.*.coverage_rate", "higher", 0.01),
-    ("answers.*.key_term_coverage", "higher", 0.01),
+    ("answers.*.coverage_rate", "higher", 0.01),  # key-term coverage (must_mention_any)
     ("answers.*.section_hit_rate", "higher", 0.01),
     ("answers.*.offtopic_abstention_rate", "higher", 0.01),
     ("answers.*.false_abstention_rate", "lower", 0.01),
     ("answers.*.reading_grade_median", "lower", 0.5),
+    ("answers.*.reading_grade_p90", "lower", 0.5),
+    ("answers.*.reading_grade_le_9_rate", "higher", 0.02),
+    ("answers.*.cited_unretrieved", "lower", 0),
 )
 
 

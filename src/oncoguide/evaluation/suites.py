@@ -318,7 +318,6 @@ EVALUATIONS: tuple[Evaluation, ...] = (
             "verified_sentence_rate",
             "cited_gold_rate",
             "coverage_rate",
-            "key_term_coverage",
             "section_hit_rate",
             "false_abstention_rate",
             "offtopic_abstention_rate",
