@@ -168,3 +168,23 @@ def test_write_report_without_sections_still_writes(tmp_path: Path) -> None:
     }  # fmt: skip
     paths = write_report(report, [], tmp_path)
     assert all(p.is_file() for p in paths)
+
+
+def test_quick_does_not_combine_with_kb_or_db(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "all", "--quick", "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 2
+    assert "--quick builds its own index" in result.output
+
+
+def test_an_existing_index_is_fingerprinted_from_its_documents(tmp_path: Path) -> None:
+    db, env = tmp_path / "s.db", {"ONCOGUIDE_EMBEDDER": "none"}
+    runner = CliRunner()
+    assert (
+        runner.invoke(app, ["ingest", str(sample_kb_path()), "--db", str(db)], env=env).exit_code
+        == 0
+    )
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["eval", "all", "--db", str(db), "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert data["kb_fingerprint"].startswith("db-") and data["documents"] == 12
