@@ -42,6 +42,10 @@ RULES: tuple[tuple[str, str, float], ...] = (
     ("answers.*.reading_grade_p90", "lower", 0.5),
     ("answers.*.reading_grade_le_9_rate", "higher", 0.02),
     ("answers.*.cited_unretrieved", "lower", 0),
+    ("conversations.*.followup_gold_hit", "higher", 0.02),
+    ("conversations.*.followup_first_cited_gold", "higher", 0.02),
+    ("conversations.*.clarify_asked", "higher", 0),
+    ("conversations.*.clarify_unexpected", "lower", 0),
 )
 
 

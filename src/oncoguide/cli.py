@@ -34,20 +34,24 @@ from oncoguide.console.views import (
 )
 
 __all__ = [
+    "admin_hash_password",
     "app",
     "ask_cmd",
     "config_show",
     "demo",
     "eval_all",
     "eval_answers",
+    "eval_conversations",
     "eval_retrieval",
     "eval_safety",
     "ingest_cmd",
     "kb_audit",
     "kb_validate",
     "main",
+    "report_cmd",
     "safety_check",
     "search_cmd",
+    "serve_cmd",
 ]
 
 app = typer.Typer(
@@ -66,6 +70,8 @@ app.add_typer(safety_app, name="safety")
 app.add_typer(eval_app, name="eval")
 config_app = typer.Typer(help="Show the effective settings.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
+admin_app = typer.Typer(help="Administer the HTTP service.", no_args_is_help=True)
+app.add_typer(admin_app, name="admin")
 
 out = Console()
 err = Console(stderr=True)
@@ -502,6 +508,49 @@ def eval_all(
     raise typer.Exit(1 if fails else 0)
 
 
+@eval_app.command("conversations")
+def eval_conversations(
+    conversations: Annotated[
+        Path | None,
+        typer.Option(
+            "--conversations", help="JSONL conversation set.", show_default="the bundled set"
+        ),
+    ] = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Follow-up gold-hit, clarifications and latency over multi-turn conversations."""
+    from oncoguide.chat.service import evaluation_service
+    from oncoguide.evaluation.conversation_eval import BUNDLED, evaluate_conversations
+
+    path = conversations or BUNDLED
+    settings = _settings(db)
+
+    def run() -> dict[str, Any]:
+        with evaluation_service(settings) as service:
+            urls = [d.url for d in service.assistant.store.iter_documents()]
+            return evaluate_conversations(service, path, known_urls=urls)
+
+    report = _run(run)
+    _print_report(
+        report,
+        as_json,
+        [
+            "conversations",
+            "skipped_not_in_index",
+            "followup_turns",
+            "followup_gold_hit",
+            "followup_first_cited_gold",
+            "followup_alone_gold_hit",
+            "followup_abstained",
+            "clarify_expected",
+            "clarify_asked",
+            "clarify_unexpected",
+            "latency_ms",
+        ],
+    )
+
+
 def _print_report(report: dict[str, Any], as_json: bool, keys: list[str]) -> None:
     if as_json:
         _print_json(report)
@@ -536,6 +585,94 @@ def demo(
     out.print(f"\n[bold]3. Asking:[/] {question!r}")
     ask_cmd(question, db=settings.db)
     print_next_steps(out, demo_next_commands(db, question, path))
+
+
+# --- the HTTP service ----------------------------------------------------------------------
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="TCP port to listen on.")
+    ] = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="Server processes (uvicorn workers).")
+    ] = 1,
+    db: DbOpt = None,
+    embedder: EmbedOpt = None,
+) -> None:
+    """Serve the HTTP API (chat, sessions, feedback, search, health, admin) with uvicorn."""
+    from oncoguide.api.server import serve
+
+    settings = _settings(db, embedder=embedder)
+    _run(lambda: serve(settings, host=host, port=port, workers=workers))
+
+
+@admin_app.command("hash-password")
+def admin_hash_password(
+    user: Annotated[str, typer.Option("--user", help="The admin's login name.")] = "admin",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Print an argon2 hash of a password and the ONCOGUIDE_ADMIN_USERS value that uses it."""
+    from oncoguide.api.admin import hash_password
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 8:
+        err.print("error: the password must have at least 8 characters")
+        raise typer.Exit(2)
+    hashed = hash_password(password)
+    sys.stdout.write(hashed + "\n")
+    err.print(f"set: ONCOGUIDE_ADMIN_USERS='{json.dumps({user: hashed})}'", soft_wrap=True)
+
+
+@app.command("report")
+def report_cmd(
+    since: Annotated[str, typer.Option("--since", help="First day included, YYYY-MM-DD.")],
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="First day excluded, YYYY-MM-DD.", show_default="now"),
+    ] = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write to FILE (.html gives HTML).", show_default="stdout"),
+    ] = None,
+    email: Annotated[
+        bool, typer.Option("--email", help="Also e-mail it via the ONCOGUIDE_SMTP_* settings.")
+    ] = False,
+    db: DbOpt = None,
+) -> None:
+    """The operators' summary of stored conversations (Markdown, or HTML for a .html file)."""
+    from oncoguide.chat.report import build_report, markdown_to_html, send_report
+    from oncoguide.index.sqlite import open_index
+    from oncoguide.index.sqlite_conversations import SqliteConversationStore
+
+    settings = _settings(db)
+    start = check_date("--since", since, date.today())
+    end = check_date("--until", until, date.today()) if until else None
+
+    def run() -> str:
+        open_index(settings.db).close()  # a missing or empty index is the usual one-line error
+        with SqliteConversationStore(settings.db) as conversations:
+            conversations.migrate()
+            return build_report(conversations, start, end)[1]
+
+    markdown = _run(run)
+    if out_file is None:
+        sys.stdout.write(markdown)
+    else:
+        html_out = out_file.suffix.lower() in (".html", ".htm")
+        out_file.write_text(markdown_to_html(markdown) if html_out else markdown, encoding="utf-8")
+        err.print(f"wrote {out_file}")
+    if email:
+        title = markdown.splitlines()[0].lstrip("# ")
+        sent = _run(lambda: send_report(settings, title, markdown))
+        err.print(f"e-mailed to {', '.join(sent)}")
 
 
 # --- settings --------------------------------------------------------------------------------

@@ -33,6 +33,55 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout_s: float = Field(default=15.0, gt=0, le=120)
     llm_enabled: bool = False
+    # --- the HTTP service (oncoguide serve) ---
+    consent_required: bool = Field(
+        default=True, description="Sessions must record consent before they can chat"
+    )
+    redact_contacts: bool = Field(
+        default=True, description="Replace e-mail addresses and phone numbers in stored messages"
+    )
+    log_message_text: bool = Field(
+        default=False, description="Write users' message text to the server log (off: never)"
+    )
+    rate_limit_client: str = Field(
+        default="120/minute", description="Requests allowed per client address (limits syntax)"
+    )
+    rate_limit_session: str = Field(
+        default="30/minute", description="Chat messages allowed per session (limits syntax)"
+    )
+    max_body_bytes: int = Field(
+        default=16384, ge=1024, le=1048576, description="Largest JSON request body accepted"
+    )
+    admin_users: dict[str, str] = Field(
+        default_factory=dict,
+        description="Admin name -> argon2 hash (JSON); none configured turns admin off (404)",
+    )
+    admin_session_secret: str | None = Field(
+        default=None,
+        description="Key that signs admin dashboard sign-ins; set it when serving with several"
+        " workers (unset: a random key per process)",
+    )
+    phone_region: str = Field(
+        default="US", description="Region used to recognise national phone numbers for redaction"
+    )
+    smtp_host: str | None = Field(default=None, description="SMTP server for `report --email`")
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = Field(default="oncoguide@localhost", description="Sender of the report")
+    smtp_to: str | None = Field(default=None, description="Report recipients, comma-separated")
+
+    @field_validator("rate_limit_client", "rate_limit_session")
+    @classmethod
+    def _rate_limit(cls, v: str) -> str:
+        from limits import parse_many
+
+        try:
+            parse_many(v)
+        except ValueError as exc:
+            raise ValueError(f"not a rate limit such as '30/minute': {exc}") from exc
+        return v
 
     @field_validator("region")
     @classmethod

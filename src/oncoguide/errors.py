@@ -8,10 +8,12 @@ from __future__ import annotations
 
 __all__ = [
     "ConfigError",
+    "ConsentError",
     "EmbedderError",
     "EvaluationError",
     "KBError",
     "LLMError",
+    "NotFoundError",
     "OncoguideError",
     "PolicyError",
     "QueryError",
@@ -53,3 +55,11 @@ class LLMError(OncoguideError):
 
 class EvaluationError(OncoguideError):
     """An evaluation file is missing or malformed."""
+
+
+class NotFoundError(OncoguideError):
+    """A session or message that the caller named does not exist (HTTP 404)."""
+
+
+class ConsentError(OncoguideError):
+    """A session asked to chat without the consent the settings require (HTTP 403)."""

@@ -130,7 +130,8 @@ def test_missing_metrics_are_not_available_never_invented(sample_run: tuple[Path
     assert data["metrics"]["safety.safety_cases.accuracy"] > 0.9
     assert "answers.offtopic.section_hit_rate" in data["not_available"]
     assert data["metrics"]["answers.offtopic.section_hit_rate"] is None
-    assert data["sections"]["conversations"]["unavailable"]
+    conversations = data["sections"]["conversations"]["sets"]
+    assert [s["name"] for s in conversations] == ["conversations"]
     blind = [s for s in data["sections"]["safety"]["sets"] if s["status"] == "blind"]
     assert blind and all(not s["present"] and s["first_contact"] for s in blind)
     md = (out / "report.md").read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ Each evaluation is a function `EvalContext -> Section`: it calls an existing `ev
 on every set the set registry (`sets.yaml`) lists for it and returns, per set, whatever metrics that
 function returned. `Evaluation.metrics` names the metrics the report expects from each set; a name
 the evaluation did not return is reported as "not available" by the runner, never filled in. A new
-evaluation (e.g. conversations) is one more `Evaluation` in `EVALUATIONS`.
+evaluation is one more `Evaluation` in `EVALUATIONS`.
 """
 
 from __future__ import annotations
@@ -289,7 +289,26 @@ def _run_latency(ctx: EvalContext) -> Section:
 
 
 def _run_conversations(ctx: EvalContext) -> Section:
-    return Section(unavailable="no conversation evaluation on this branch (service issue)")
+    """Multi-turn quality through a real ChatService (its conversation store is a temporary
+    file); conversations whose gold pages are not all in the index are skipped and counted."""
+    from oncoguide.chat.service import evaluation_service
+    from oncoguide.evaluation.conversation_eval import evaluate_conversations
+
+    section = Section()
+    for s in ctx.sets.get("conversations", []):
+        if not s.present:
+            section.sets.append(_absent(s))
+            continue
+        assert s.path is not None
+        with evaluation_service(ctx.assistant.settings) as service:
+            report = evaluate_conversations(service, s.path, known_urls=ctx.indexed_urls)
+        info = {**s.describe(), "rows": report["conversations"],
+                "skipped_not_in_index": report["skipped_not_in_index"]}  # fmt: skip
+        result = SetResult(s.name, s.status_of(), True, _numbers(report), info)
+        if not report["conversations"]:
+            result.info["absent"] = "no conversation has all its gold pages in this index"
+        section.sets.append(result)
+    return section
 
 
 _RETRIEVAL = tuple(
@@ -327,7 +346,20 @@ EVALUATIONS: tuple[Evaluation, ...] = (
         ),
         _run_answers,
     ),
-    Evaluation("conversations", (), _run_conversations),
+    Evaluation(
+        "conversations",
+        (
+            "followup_gold_hit",
+            "followup_first_cited_gold",
+            "followup_alone_gold_hit",
+            "clarify_expected",
+            "clarify_asked",
+            "clarify_unexpected",
+            "latency_ms.p50",
+            "latency_ms.p95",
+        ),
+        _run_conversations,
+    ),
     Evaluation(
         "latency",
         (

@@ -1,0 +1,92 @@
+"""`oncoguide serve` as a real subprocess on loopback: it answers, stops on SIGINT, and what it
+stored is there after a restart."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running_server(db: Path, *extra: str) -> Iterator[str]:
+    """Start `oncoguide serve` on a free loopback port; yield its base URL; stop it with SIGINT."""
+    port = free_port()
+    cmd = [sys.executable, "-c", "from oncoguide.cli import main; main()", "serve",
+           "--port", str(port), "--db", str(db), "--embedder", "none", *extra]  # fmt: skip
+    env = {**os.environ, "ONCOGUIDE_RATE_LIMIT_CLIENT": "10000/minute"}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+            try:
+                if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "server did not become healthy in 60 s"
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+
+
+def test_serve_answers_on_loopback_and_data_survives_a_restart(api_db: Path) -> None:
+    with running_server(api_db) as base:
+        session = httpx.post(f"{base}/v1/sessions", json={"consent": True}).json()["session_id"]
+        body = {"session_id": session, "message": "what helps with hair loss during chemo?"}
+        reply = httpx.post(f"{base}/v1/chat", json=body, timeout=30)
+        assert reply.status_code == 200 and reply.json()["citations"]
+        message_id = reply.json()["message_id"]
+        bad = httpx.post(f"{base}/v1/chat", json={"session_id": session, "message": ""})
+        assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_request"
+    with running_server(api_db) as base:
+        assert httpx.get(f"{base}/v1/sessions/{session}").json()["turns"] == 1
+        rated = httpx.post(f"{base}/v1/feedback", json={"message_id": message_id, "rating": "up"})
+        assert rated.status_code == 200
+
+
+def test_serve_with_two_workers(api_db: Path) -> None:
+    with running_server(api_db, "--workers", "2") as base:
+        sessions = [
+            httpx.post(f"{base}/v1/sessions", json={"consent": True}).json()["session_id"]
+            for _ in range(4)
+        ]
+        for sid in sessions:
+            reply = httpx.post(f"{base}/v1/chat", json={"session_id": sid, "message": "fever"})
+            assert reply.status_code == 200
+        assert httpx.get(f"{base}/v1/health").json()["messages"] == 4
+
+
+def test_serve_refuses_a_missing_index_in_one_line(tmp_path: Path) -> None:
+    cmd = [sys.executable, "-c", "from oncoguide.cli import main; main()", "serve",
+           "--port", str(free_port()), "--db", str(tmp_path / "none.db")]  # fmt: skip
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2 and "no index at" in proc.stderr
+    assert not (tmp_path / "none.db").exists()
