@@ -495,8 +495,15 @@ def eval_all(
     paths = write_report(report, pins, out_dir)
     for line in summary_lines(report):
         out.print(line, soft_wrap=True, markup=False, highlight=False)
+    skipped: dict[tuple[str, str], int] = {}
     for r in results:
-        out.print(r.line(), soft_wrap=True, markup=False, highlight=False)
+        if r.status == "SKIP":  # one line per file and reason (report.json lists each pin)
+            key = (r.pin.source, r.reason)
+            skipped[key] = skipped.get(key, 0) + 1
+        else:
+            out.print(r.line(), soft_wrap=True, markup=False, highlight=False)
+    for (source, reason), n in skipped.items():
+        out.print(f"SKIP {n} pins of {source}  ({reason})", soft_wrap=True, markup=False)
     fails = sum(r.status == "FAIL" for r in results)
     counts = {s: sum(r.status == s for r in results) for s in ("OK", "FAIL", "SKIP")}
     out.print(
