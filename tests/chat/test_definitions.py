@@ -3,6 +3,7 @@ words with a citation to where the KB says it."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -129,3 +130,11 @@ def test_answer_gets_definitions_with_citations(store: SqliteStore) -> None:
     ]
     abstained = Answer("q", "no", (), (), True, "LOW_RELEVANCE", None)
     assert defs(abstained, [hit]) is abstained
+
+
+def test_a_persisted_copy_from_older_mining_rules_is_mined_again(store: SqliteStore) -> None:
+    KBGlossary(store).define("port")
+    payload = json.loads(store.get_meta(DEFINITIONS_META_KEY) or "{}")
+    payload["version"] = -1
+    store.set_meta(DEFINITIONS_META_KEY, json.dumps(payload))
+    assert load_definitions(store) is None

@@ -188,6 +188,8 @@ def test_asked_part_drops_the_story() -> None:
         "what is chemotherapy"
     )
     assert asked_part("what is chemotherapy") is None
+    # A part that points back into the story cannot stand alone.
+    assert asked_part("what causes kidney stones and how do you pass them") is None
 
 
 def test_navigation_hands_back_the_passages_it_quotes(sample_db: Path) -> None:

@@ -29,6 +29,7 @@ import yaml
 
 from oncoguide.answer.llm import LLMClient, chosen_passages
 from oncoguide.answer.readability import reading_grade
+from oncoguide.answer.text import content_terms
 from oncoguide.errors import ConfigError
 from oncoguide.types import Answer, Hit, LLMUse
 
@@ -174,6 +175,11 @@ _ASKS = re.compile(
 )
 
 
+_POINTS_BACK = re.compile(
+    r"\b(?:it|its|them|they|this|that|these|those|he|she|him|her|his)\b", re.IGNORECASE
+)
+
+
 def asked_part(question: str) -> str | None:
     """The question's asked part when a story comes before it ("My mum just had surgery for
     breast cancer, what helps with the swelling?" -> "what helps with the swelling?"), else None."""
@@ -181,5 +187,9 @@ def asked_part(question: str) -> str | None:
     for i, clause in enumerate(clauses):
         if i > 0 and _ASKS.match(clause):
             part = " ".join(clauses[i:])
-            return part if len(part.split()) >= 3 else None
+            # Alone, the part must still say what it is about: a content word, and no
+            # pronoun that points back into the story ("how do you pass them").
+            if not content_terms(part) or _POINTS_BACK.search(part):
+                return None
+            return part
     return None

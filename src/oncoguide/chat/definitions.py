@@ -102,7 +102,8 @@ class KBDefinitions:
         out: list[Definition] = []
         for term in hard_words(body, question=answer.question, linked=linked, share=self.share):
             d = self.define(term)
-            if d is not None and d.definition not in body:
+            seen = {x.definition for x in out}
+            if d is not None and d.definition not in body and d.definition not in seen:
                 out.append(d)
             if len(out) == self.max_terms:
                 break

@@ -76,7 +76,8 @@ _ABOUT_SYMPTOMS = re.compile(
 # for someone who only has symptoms.
 _PRESUMES = re.compile(
     r"\b(?:your|the) (?:cancer|tumou?r|diagnosis|treatment)\b|\bcancer you have\b|"
-    r"\b(?:my|your) (?:type|stage|cancer)\b|\btreatments?\b|\bside effects?\b",
+    r"\b(?:my|your) (?:type|stage|cancer)\b|\btreatments?\b|\bside effects?\b|\bstag(?:e|ing)\b|"
+    r"\bfollow-up\b|\bget better\b|\bcome back\b|\brecur\w*",
     re.IGNORECASE,
 )
 _TEST_LEAD = re.compile(
@@ -266,10 +267,10 @@ class Navigator:
             pages = self._whole_pages(found, n=len(found))
             child = bool(_CHILD.search(question))
             check = pick_check_text(pages, terms, for_child=child)
-            # Tests from the page whose advice was quoted come first.
-            if check:
-                pages.sort(key=lambda h: h.doc_id != check[0].hit.doc_id)
-            pieces += check + pick_tests(pages, terms, for_child=child)
+            # Tests only from the page whose advice was quoted: another page's tests may be for
+            # something the asker never mentioned.
+            same = [h for h in pages if check and h.doc_id == check[0].hit.doc_id]
+            pieces += check + pick_tests(same, terms, for_child=child)
         section = "answer" if kind == "questions" else "questions_to_ask"
         symptoms_only = kind == "next_steps"
         asks = self._whole_pages(self.search(f"questions to ask your doctor about {topic}"), n=6)

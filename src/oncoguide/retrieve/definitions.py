@@ -5,8 +5,9 @@ Mined from every stored chunk after ingest (`build_index`) and persisted in stor
 or stale copy (the KB changed) is mined again on first use and cached (in memory when the store
 is read-only). Per term the best sentence wins: "<term> is/are/means/uses ..." on a page, section
 or labelled item about the term (its title, heading or label names it) first; then "<term> is
-a/an/the <noun> ..." anywhere; then "... called <term>". Ties go to patient pages, then the
-plainer sentence (fewer long words), then the earlier chunk.
+a/an/the <noun> ..." anywhere; then "... called <term>" — all on patient pages before any
+health-professional page. Ties go to the plainer sentence (fewer long words), then the earlier
+chunk.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from oncoguide.types import Chunk, Definition, Document
 
 __all__ = [
     "DEFINITIONS_META_KEY",
+    "MINER_VERSION",
     "KBGlossary",
     "load_definitions",
     "mine_definitions",
@@ -30,6 +32,7 @@ __all__ = [
 ]
 
 DEFINITIONS_META_KEY = "kb_definitions"
+MINER_VERSION = 2  # bump when the mining rules change: a persisted copy is then mined again
 MAX_WORDS = 40
 _NOT_A_DEFINITION = (
     r"(?:not|also|important|common|rare|often|usually|sometimes|more|less|most|very|recommended|"
@@ -145,7 +148,7 @@ def mine_definitions(pages: Iterable[tuple[Document, list[Chunk]]]) -> dict[str,
                     if technical and _hardness(sentence) >= 3:
                         continue  # health-professional wording is no help for a hard word
                     rank = 0 if about and kind < 2 else kind + 1
-                    key = (rank, technical, kind, _hardness(sentence), chunk.ordinal)
+                    key = (technical, rank, kind, _hardness(sentence), chunk.ordinal)
                     if term in best and best[term][0] <= key:
                         continue
                     best[term] = (
@@ -180,6 +183,7 @@ def refresh_definitions(store: Store) -> dict[str, Definition]:
     store cannot be written)."""
     mined = mine_definitions(_pages(store))
     payload = {
+        "version": MINER_VERSION,
         "fingerprint": _fingerprint(store),
         "terms": {t: [getattr(d, f) for f in _FIELDS] for t, d in sorted(mined.items())},
     }
@@ -190,7 +194,9 @@ def refresh_definitions(store: Store) -> dict[str, Definition]:
 def load_definitions(store: Store) -> dict[str, Definition] | None:
     """The persisted definitions if they match the stored documents, else None (stale/missing)."""
     payload = read_meta_json(store, DEFINITIONS_META_KEY)
-    if payload is None or payload.get("fingerprint") != _fingerprint(store):
+    if payload is None or payload.get("version") != MINER_VERSION:
+        return None
+    if payload.get("fingerprint") != _fingerprint(store):
         return None
     terms = payload.get("terms")
     if not isinstance(terms, dict):
