@@ -47,6 +47,9 @@ RULES: tuple[tuple[str, str, float], ...] = (
     ("conversations.*.clarify_asked", "higher", 0),
     ("conversations.*.clarify_unexpected", "lower", 0),
 )
+# Not pinned: the reading grade of the off-topic set is the grade of the few questions it wrongly
+# answers (2 or 3 of 76), so it jumps whenever one of them changes; their abstention rate is pinned.
+EXCLUDE = ("answers.offtopic.reading_grade_*",)
 
 
 def pins(report: dict[str, object]) -> list[dict[str, object]]:
@@ -56,6 +59,8 @@ def pins(report: dict[str, object]) -> list[dict[str, object]]:
     for name, value in metrics.items():
         if not isinstance(value, int | float) or isinstance(value, bool):
             continue  # not available / not applicable: nothing to pin
+        if any(fnmatch.fnmatchcase(name, pattern) for pattern in EXCLUDE):
+            continue
         for pattern, direction, tolerance in RULES:
             if fnmatch.fnmatchcase(name, pattern):
                 out.append({"metric": name, "expected": value, "tolerance": tolerance,
