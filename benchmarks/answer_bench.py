@@ -34,7 +34,10 @@ from oncoguide.types import TurnResult
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "src" / "oncoguide" / "evaluation" / "data"
+AQ = DATA / "answer_quality.jsonl"
 SETS: dict[str, Path] = {
+    "aq-dev": AQ,  # develop on this half of the answer-quality set
+    "aq-heldout": AQ,  # ... and report this one
     "medquad": ROOT.parent / "shared" / "eval" / "medquad_cancergov.jsonl",
     "lay": DATA / "lay_questions.jsonl",
     "list": DATA / "list_questions.jsonl",
@@ -43,6 +46,7 @@ SETS: dict[str, Path] = {
 COLUMNS = (
     ("set", "{}"), ("n", "{}"), ("answered", "{}"), ("abst%", "{:.1%}"), ("verified", "{:.2%}"),
     ("unretr", "{}"), ("gold", "{:.1%}"), ("top1", "{:.1%}"), ("cover", "{:.1%}"),
+    ("section", "{:.1%}"),
     ("grade", "{}"), ("p50ms", "{}"), ("p95ms", "{}"),
 )  # fmt: skip
 
@@ -53,6 +57,7 @@ def _row(name: str, r: dict[str, Any]) -> dict[str, Any]:
         "abst%": r["abstained"] / r["questions"], "verified": r["verified_sentence_rate"],
         "unretr": r["cited_unretrieved"], "gold": r["cited_gold_rate"],
         "top1": r["cited_top_hit_rate"], "cover": r["coverage_rate"],
+        "section": r.get("section_hit_rate"),
         "grade": r["reading_grade_median"], "p50ms": r["latency_ms"]["p50"],
         "p95ms": r["latency_ms"]["p95"],
     }  # fmt: skip
@@ -105,7 +110,7 @@ def _smoke_inputs(args: argparse.Namespace, tmp: Path) -> dict[str, Path]:
         build_index(sample_kb_path(), store)
     sets: dict[str, Path] = {}
     for name in args.sets:
-        if SETS[name].is_file():
+        if SETS[name].is_file() and not name.startswith("aq-"):  # split sets: not in smoke
             sets[name] = tmp / f"{name}.jsonl"
             head = SETS[name].read_text(encoding="utf-8").splitlines()[:3]
             sets[name].write_text("\n".join(head) + "\n", encoding="utf-8")
@@ -139,9 +144,11 @@ def _run(args: argparse.Namespace, sets: dict[str, Path]) -> None:
     rows, features = [], []
     for name, path in sets.items():
         collected: list[TurnResult] = []
-        rows.append(_row(name, evaluate_answers(_recording(turn, collected), path)))
+        split = name.removeprefix("aq-") if name.startswith("aq-") else None
+        report = evaluate_answers(_recording(turn, collected), path, split=split)
+        rows.append(_row(name, report))
         results[name] = collected
-        qrows = load_rows(path)
+        qrows = load_rows(path, split)
         features += [_feature_row(name, r, t) for r, t in zip(qrows, collected, strict=True)]
     assistant.close()
     print(_table(rows))

@@ -111,6 +111,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.db is None and not args.smoke:
         parser.error("--db is required (or --smoke)")
+    # A SIGTERM (e.g. from `timeout`) must still stop the server: turn it into SystemExit.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
     questions = [json.loads(line)["question"] for line in LAY.read_text().splitlines() if line]
     with tempfile.TemporaryDirectory(prefix="oncoguide-load-") as tmp:
         db = Path(tmp) / "load.db"

@@ -1,32 +1,51 @@
-"""Print safety-policy latency (4,000-character and 100 KB messages) and the evaluation numbers.
+"""Print the safety numbers for every evaluation set, rules alone and fused, and the check latency.
 
-    python benchmarks/safety_bench.py [--cases FILE.jsonl] [--repeat N] [--smoke] [--results FILE]
+    python benchmarks/safety_bench.py [--repeat N] [--errors] [--smoke] [--results FILE]
 
-`--smoke` repeats each message 3 times.
+`--smoke` checks each latency message 3 times.
 
-Wall-clock and CPU (thread) time are both printed: on a busy shared machine wall time includes
-waiting for a core, CPU time is the policy's own cost.
+For each `evaluation/data/safety_*.jsonl` set: accuracy, escalation recall (hard stop or concern)
+and hard-stop recall for emergency and self_harm, benign false refusals and soft flags, once with
+the rules alone and once fused with the learned classifier (when its weights are installed).
+Then the latency of one `check` on 4,000-character messages (p50/p99; wall-clock and CPU time:
+on a busy shared machine wall time includes waiting for a core) and on a 100 KB message.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
-import json
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from _results import add_common_args, record
 
 from oncoguide.evaluation.safety_eval import DEFAULT_SAFETY_CASES, evaluate_safety
 from oncoguide.safety.policy import SafetyPolicy
 
+SETS = sorted(DEFAULT_SAFETY_CASES.parent.glob("safety_*.jsonl"))
 _FILLER = (
     "My mother has been on treatment for ovarian cancer since March and we have questions about "
     "food, sleep, visitors, travel and the clinical trial paperwork. "
 )
+
+
+_TOPICS = (
+    "her appetite", "the night sweats", "the parking at the hospital", "her sister's visit",
+    "the wig fitting", "the clinical trial forms", "the mouth rinse", "her walking frame",
+    "the dog", "the district nurse", "the pharmacy delivery", "the bathroom rail",
+)  # fmt: skip
+
+
+def _letter(chars: int) -> str:
+    """A benign letter of distinct sentences (no two windows alike, unlike the repeated filler)."""
+    out, i = [], 0
+    while sum(len(s) + 1 for s in out) < chars:
+        topic = _TOPICS[i % len(_TOPICS)]
+        out.append(f"On day {i + 1} of this cycle we talked with the nurse about {topic} again.")
+        i += 1
+    return " ".join(out)[:chars]
 
 
 def _messages() -> dict[str, str]:
@@ -34,7 +53,6 @@ def _messages() -> dict[str, str]:
     buried_4k = (
         (_FILLER * 20)[:1900] + " Right now she is coughing up blood. " + (_FILLER * 20)[:2000]
     )
-    benign_100k = (_FILLER * 700)[:100_000]
     buried_100k = (
         (_FILLER * 400)[:50_000]
         + " Right now she is coughing up blood. "
@@ -42,8 +60,8 @@ def _messages() -> dict[str, str]:
     )
     return {
         "4k benign": benign_4k,
+        "4k letter, distinct": _letter(4000),
         "4k buried emergency": buried_4k,
-        "100KB benign": benign_100k,
         "100KB buried emergency": buried_100k,
     }
 
@@ -61,43 +79,70 @@ def _percentiles(
     return statistics.median(times), p99
 
 
+def _table(policies: dict[str, SafetyPolicy], show_errors: bool) -> None:
+    print(
+        "| set | policy | cases | accuracy | esc emergency | esc self_harm | hard emergency | "
+        "hard self_harm | false refusal | soft flag |"
+    )
+    print("|" + "---|" * 10)
+    errors = []
+    for path in SETS:
+        for name, policy in policies.items():
+            r = evaluate_safety(policy, path)
+            esc, hard = r["escalation_recall"], r["hard_stop_recall"]
+            print(
+                f"| {path.stem} | {name} | {r['cases']} | {r['accuracy']:.3f} | "
+                f"{esc['emergency']:.3f} | {esc['self_harm']:.3f} | {hard['emergency']:.3f} | "
+                f"{hard['self_harm']:.3f} | {r['false_refusal_rate']:.3f} | "
+                f"{r['soft_flag_rate']:.3f} |"
+            )
+            errors += [(path.stem, name, e) for e in r["errors"]]
+    if show_errors:
+        for stem, name, e in errors:
+            print(f"  {stem} [{name}] {e['id']}: expected {e['expected']}, got {e['got']} "
+                  f"(concern {e['concern']}): {e['text'][:90]}")  # fmt: skip
+
+
+def _latency(policy: SafetyPolicy, name: str, repeat: int) -> None:
+    for label, text in _messages().items():
+        n = repeat if len(text) < 10_000 else max(3, repeat // 10)
+        d = policy.check(text)
+        run = functools.partial(policy.check, text)
+        wall = _percentiles(run, n, time.perf_counter)
+        cpu = _percentiles(run, n, time.thread_time)
+        print(
+            f"{name:10s} {label:24s} ({len(text):>6} chars) -> {d.category:9s} "
+            f"concern {d.concern.category if d.concern else '-':9s} "
+            f"wall p50 {wall[0]:7.1f} ms p99 {wall[1]:7.1f} ms | "
+            f"cpu p50 {cpu[0]:7.1f} ms p99 {cpu[1]:7.1f} ms (n={n})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=Path, default=DEFAULT_SAFETY_CASES)
-    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=50, help="checks per latency message")
+    parser.add_argument("--errors", action="store_true", help="list every misclassified row")
     add_common_args(parser)
     args = parser.parse_args()
     if args.smoke:
         args.repeat = 3
-    results: dict[str, object] = {}
     t0 = time.perf_counter()
-    policy = SafetyPolicy.load()
-    print(f"load: {(time.perf_counter() - t0) * 1000:.1f} ms, {len(policy.rules)} rules")
-    for name, text in _messages().items():
-        repeat = (
-            args.repeat if len(text) < 10_000 else max(3 if args.smoke else 10, args.repeat // 10)
-        )
-        category = policy.check(text).category
-        run = functools.partial(policy.check, text)
-        wall = _percentiles(run, repeat, time.perf_counter)
-        cpu = _percentiles(run, repeat, time.thread_time)
-        print(
-            f"{name:24s} ({len(text):>6} chars) -> {category:9s} "
-            f"wall p50 {wall[0]:6.2f} ms p99 {wall[1]:6.2f} ms | "
-            f"cpu p50 {cpu[0]:6.2f} ms p99 {cpu[1]:6.2f} ms"
-        )
-        results[f"{name} wall_p50_ms"] = round(wall[0], 3)
-        results[f"{name} cpu_p50_ms"] = round(cpu[0], 3)
-    report = evaluate_safety(policy, args.cases)
-    summary = {k: report[k] for k in ("cases", "accuracy", "false_refusal_rate")}
-    print(json.dumps(summary))
-    for cat, m in report["per_category"].items():
-        print(f"  {cat:22s} P {m['precision']:.3f}  R {m['recall']:.3f}  n {m['support']}")
-    for err in report["errors"]:
-        print(
-            f"  ERROR {err['id']}: expected {err['expected']}, got {err['got']}: {err['text'][:80]}"
-        )
-    record("safety_bench", {**results, **summary}, args, None)
+    policies = {"rules": SafetyPolicy.load()}
+    fused = SafetyPolicy.load(classifier=True)
+    if fused.has_classifier:
+        policies["fused"] = fused
+        fused.check("warm up the classifier")
+    print(f"load: {(time.perf_counter() - t0) * 1000:.0f} ms; policies: {', '.join(policies)}\n")
+    _table(policies, args.errors)
+    print()
+    for name, policy in policies.items():
+        _latency(policy, name, args.repeat)
+    results: dict[str, object] = {}
+    for name, policy in policies.items():
+        for path in SETS:
+            r = evaluate_safety(policy, path)
+            results[f"{path.stem}/{name} accuracy"] = r["accuracy"]
+    record("safety_bench", results, args, None)
 
 
 if __name__ == "__main__":

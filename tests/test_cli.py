@@ -101,7 +101,16 @@ def test_search_treats_fts_syntax_as_text(sample_db: Path) -> None:
 def test_safety_check_json() -> None:
     data = json.loads(_run("safety", "check", "my dad suddenly can't move his arm", "--json"))
     assert data["category"] == "emergency"
-    assert set(data) == {"category", "rule_id", "span", "actions", "template_id", "message"}
+    assert set(data) == {
+        "category",
+        "rule_id",
+        "span",
+        "actions",
+        "template_id",
+        "message",
+        "concern",
+        "scores",
+    }
     assert "911" in data["message"]
     uk = json.loads(
         _run("safety", "check", "my dad suddenly can't move his arm", "--json", "--region", "UK")

@@ -29,6 +29,7 @@ from oncoguide.console.views import (
     print_explain_table,
     print_kb_problems,
     print_next_steps,
+    print_safety_explain,
     print_settings,
     weak_results_note,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "main",
     "report_cmd",
     "safety_check",
+    "safety_explain",
     "search_cmd",
     "serve_cmd",
 ]
@@ -289,7 +291,11 @@ def safety_check(
     from oncoguide.safety.policy import SafetyPolicy
 
     settings = _settings(db, region=region)
-    decision = _run(lambda: SafetyPolicy.load().check(text, region=settings.region))
+    decision = _run(
+        lambda: SafetyPolicy.load(classifier=settings.safety_classifier).check(
+            text, region=settings.region
+        )
+    )
     if as_json:
         _print_json(decision.to_dict())
         return
@@ -298,6 +304,32 @@ def safety_check(
     )
     if decision.message:
         out.print(decision.message)
+    if decision.concern:
+        out.print(f"concern: {decision.concern.category} ({decision.concern.score:.2f})")
+        out.print(decision.concern.message)
+
+
+@safety_app.command("explain")
+def safety_explain(
+    text: Annotated[str, typer.Argument(help="The message to explain, in quotes.")],
+    region: RegionOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show every sentence, the rules that match, the classifier's scores and the decision."""
+    from oncoguide.safety.explain import explain
+    from oncoguide.safety.policy import SafetyPolicy
+
+    settings = _settings(db, region=region)
+    report = _run(
+        lambda: explain(
+            SafetyPolicy.load(classifier=settings.safety_classifier), text, region=settings.region
+        )
+    )
+    if as_json:
+        _print_json(report)
+        return
+    print_safety_explain(out, report)
 
 
 @app.command("ask")
@@ -343,7 +375,7 @@ def ask_cmd(
 
 
 def _print_answer(data: dict[str, Any]) -> None:
-    if data["safety"]["category"] == "emergency":
+    if "show_emergency_banner" in data["safety"]["actions"]:
         out.print("[bold white on red] URGENT [/]")
     out.print(data["answer"])
     if data["citations"]:
@@ -409,8 +441,24 @@ def eval_safety(
     from oncoguide.safety.policy import SafetyPolicy
 
     settings = _settings(db, region=region)
-    report = _run(lambda: evaluate_safety(SafetyPolicy.load(), cases, region=settings.region))
-    _print_report(report, as_json, ["cases", "accuracy", "false_refusal_rate", "per_category"])
+    report = _run(
+        lambda: evaluate_safety(
+            SafetyPolicy.load(classifier=settings.safety_classifier), cases, region=settings.region
+        )
+    )
+    _print_report(
+        report,
+        as_json,
+        [
+            "cases",
+            "accuracy",
+            "false_refusal_rate",
+            "escalation_recall",
+            "hard_stop_recall",
+            "soft_flag_rate",
+            "per_category",
+        ],
+    )
 
 
 @eval_app.command("answers")
@@ -418,9 +466,18 @@ def eval_answers(
     questions: Annotated[Path, typer.Option("--questions", help="JSONL question set.")],
     db: DbOpt = None,
     region: RegionOpt = None,
+    split: Annotated[
+        str | None,
+        typer.Option(
+            "--split",
+            help="Only rows whose 'split' field has this value (dev or heldout).",
+            show_default="all rows",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Verified-sentence, coverage, cited-gold and abstention rates on a JSONL question set."""
+    """Verified-sentence, key-term coverage, section-hit, cited-gold and abstention rates on a
+    JSONL question set."""
     from oncoguide.chat.assistant import open_assistant
     from oncoguide.chat.turn import TurnOptions
     from oncoguide.evaluation.answer_eval import evaluate_answers
@@ -430,7 +487,7 @@ def eval_answers(
     def run() -> dict[str, Any]:
         with open_assistant(settings) as assistant:
             return evaluate_answers(
-                assistant.turner(TurnOptions(region=settings.region)), questions
+                assistant.turner(TurnOptions(region=settings.region)), questions, split=split
             )
 
     report = _run(run)
@@ -443,6 +500,7 @@ def eval_answers(
             "abstained",
             "verified_sentence_rate",
             "coverage_rate",
+            "section_hit_rate",
             "cited_gold_rate",
             "offtopic_abstention_rate",
             "false_abstention_rate",

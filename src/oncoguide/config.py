@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout_s: float = Field(default=15.0, gt=0, le=120)
     llm_enabled: bool = False
+    safety_classifier: bool = Field(
+        default=True,
+        description="Fuse the learned safety classifier with the rules when its weights are "
+        "installed (false: the rules alone)",
+    )
     # --- the HTTP service (oncoguide serve) ---
     consent_required: bool = Field(
         default=True, description="Sessions must record consent before they can chat"
@@ -64,6 +69,10 @@ class Settings(BaseSettings):
     phone_region: str = Field(
         default="US", description="Region used to recognise national phone numbers for redaction"
     )
+    blas_threads: int = Field(
+        default=1, ge=1, le=64,
+        description="BLAS threads per server process (requests already run in parallel)",
+    )  # fmt: skip
     smtp_host: str | None = Field(default=None, description="SMTP server for `report --email`")
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_user: str | None = None

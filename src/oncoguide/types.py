@@ -18,6 +18,7 @@ __all__ = [
     "Answer",
     "AnswerSentence",
     "Audience",
+    "Block",
     "Chunk",
     "Citation",
     "Definition",
@@ -28,8 +29,11 @@ __all__ = [
     "LLMUse",
     "Passage",
     "SafetyCategory",
+    "SafetyConcern",
     "SafetyDecision",
+    "ScoredSection",
     "SearchFilters",
+    "Section",
     "TurnResult",
     "to_jsonable",
 ]
@@ -129,10 +133,70 @@ class Chunk:
     heading_path: tuple[str, ...]
     text: str
     content_hash: str
+    section_id: str = ""  # the `Section` this chunk was cut from ("" in an index built before)
 
     @property
     def heading(self) -> str:
         return " › ".join(self.heading_path)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a section, as the KB wrote it (markup removed).
+
+    `para`: `text` is the paragraph. `list`: `lead_in` (the sentence that introduces it, "" when
+    none) and `items`. `table`: `items` are its rows as readable labelled items ("Luminal A —
+    Defining features: grade 1 or 2; Treatment options: hormone therapy"), never pipes.
+    """
+
+    kind: str  # "para" | "list" | "table"
+    text: str = ""
+    lead_in: str = ""
+    items: tuple[str, ...] = ()
+
+    def lines(self) -> tuple[str, ...]:
+        """The block's text as lines: the paragraph, or the lead-in and one line per item."""
+        if self.kind == "para":
+            return (self.text,)
+        return ((self.lead_in,) if self.lead_in else ()) + tuple(f"- {i}" for i in self.items)
+
+
+@dataclass(frozen=True)
+class Section:
+    """The text under one heading of a document (not its subsections), parsed into blocks.
+
+    `section_id` is `<doc_id>::s<ordinal:04d>`, stable for the same body across runs; every chunk
+    cut from this text carries it. `heading_path` starts with the document title.
+    """
+
+    section_id: str
+    doc_id: str
+    ordinal: int
+    heading_path: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    content_hash: str
+
+    @property
+    def heading(self) -> str:
+        return " › ".join(self.heading_path)
+
+    @property
+    def text(self) -> str:
+        """The section's blocks as text: what a quote from it is verified against."""
+        return "\n".join(line for b in self.blocks for line in b.lines())
+
+
+@dataclass(frozen=True)
+class ScoredSection:
+    """A section of a retrieved page with its similarity to the question (None: no embedder).
+
+    `text_sim`: the best cosine of the question with the section's chunk embeddings (heading +
+    text); `heading_sim`: the cosine with the section's heading-path embedding.
+    """
+
+    section: Section
+    text_sim: float | None = None
+    heading_sim: float | None = None
 
 
 @dataclass(frozen=True)
@@ -197,6 +261,9 @@ class Hit:
     cancer_types: tuple[str, ...] = ()
     passages: tuple[Passage, ...] = ()
     signals: tuple[tuple[str, float], ...] = ()
+    # The page's sections, filled for the top hits by the answer-context step (each also added
+    # to `passages` under its `section_id`, so a quote from it is verified like any passage).
+    sections: tuple[ScoredSection, ...] = ()
 
     @classmethod
     def for_document(
@@ -244,17 +311,35 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class SafetyConcern:
+    """A plausible but uncertain emergency or crisis: the answer goes ahead after `message`."""
+
+    category: str
+    score: float
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"category": self.category, "score": round(self.score, 4), "message": self.message}
+
+
+@dataclass(frozen=True)
 class SafetyDecision:
+    """The safety verdict on one message. The turn reads `actions` (and `concern`), never
+    `category`: the actions are the contract between the safety stage and the rest."""
+
     category: str
     rule_id: str | None
     span: str | None
     actions: tuple[str, ...]
     template_id: str | None
     message: str | None
+    concern: SafetyConcern | None = None
+    # The classifier's probability per category (max over the scanned units); {} without it.
+    scores: dict[str, float] = field(default_factory=dict)
 
     @property
     def is_refusal(self) -> bool:
-        return self.category in ("diagnosis", "report_interpretation", "treatment_choice", "dosing")
+        return "refuse_personal_advice" in self.actions
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -264,6 +349,8 @@ class SafetyDecision:
             "actions": list(self.actions),
             "template_id": self.template_id,
             "message": self.message,
+            "concern": self.concern.to_dict() if self.concern else None,
+            "scores": {k: round(v, 4) for k, v in self.scores.items()},
         }
 
 

@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 
 from oncoguide.answer.compose import abstain, compose_answer
-from oncoguide.answer.sentences import is_dangling
-from oncoguide.answer.verify import is_contained
-from oncoguide.types import Hit, SafetyDecision
+from oncoguide.answer.verify import is_contained, verify_answer
+from oncoguide.testing.builders import make_section_hit
+from oncoguide.text import is_dangling
+from oncoguide.types import Answer, Hit, SafetyDecision
 
 pytestmark = pytest.mark.unit
 
@@ -18,42 +19,165 @@ def _passage_text(hits: list[Hit], answer_citation_chunk: str) -> str:
     return next(p.text for h in hits for p in h.passages if p.chunk_id == answer_citation_chunk)
 
 
-def test_list_question_gets_the_whole_list_with_its_lead_in(neuropathy_hits: list[Hit]) -> None:
+MOUTH = """Mouth sores are common during radiation to the head and neck.
+
+## Causes of mouth sores
+
+Mouth sores after radiation happen because radiation damages the cells lining the mouth. \
+Mouth sores are also caused by infections.
+
+## Ways to manage mouth sores
+
+But first, talk with your care team. Mouth sores heal faster with good care.
+Ways to manage mouth sores include:
+
+- Rinse your mouth with a mix of salt and baking soda.
+- Eat soft, moist foods.
+- Suck on ice chips to numb the pain.
+
+## When to call your care team
+
+Call your doctor if you have a fever or cannot eat or drink.
+"""
+
+HER2 = """## HER2 status
+
+Some breast cancers have too much of a protein called HER2. HER2 is a protein that helps \
+control how breast cells grow.
+
+## Subtypes
+
+Your doctor may assign your cancer to a subtype:
+
+| Subtype | Defining features | Treatment options |
+| --- | --- | --- |
+| **HER2-low** | - some HER2 protein - ER positive or negative | - HER2-targeted therapy |
+"""
+
+HP_MOUTH = """## Management of oral mucositis
+
+Management of oral mucositis includes cryotherapy and photobiomodulation, per level 1 evidence.
+"""
+
+BREAST_TREATMENT = """## Surgery
+
+Surgery for breast cancer removes the tumor. Lymph nodes may be removed during surgery.
+"""
+
+LYMPHEDEMA = """## Ways to manage lymphedema
+
+Lymphedema can be managed with care. Ways to manage swelling include:
+
+- Wear a compression sleeve.
+- Do gentle exercises your therapist shows you.
+"""
+
+RISK = """## Risk factors
+
+Anything that raises your chance of getting a disease is a risk factor.
+
+### Tobacco use
+
+Smoking raises the risk of bladder cancer.
+
+### Workplace chemicals
+
+Some chemicals used in dye making raise the risk.
+"""
+
+
+def _texts(answer: Answer) -> list[str]:
+    return [s.text for s in answer.sentences]
+
+
+def _verified_whole(answer: Answer, hits: list[Hit]) -> None:
+    assert verify_answer(answer, hits) == answer
+
+
+def test_what_helps_is_answered_by_the_manage_section_not_the_causes_section() -> None:
+    hits = [make_section_hit(0, "mouth", "Mouth Sores", MOUTH)]
+    answer = compose_answer("my dad has mouth sores after radiation what helps", hits, as_of=AS_OF)
+    assert "Rinse your mouth with a mix of salt and baking soda." in _texts(answer)
+    assert not any("radiation damages" in t for t in _texts(answer))
+    assert answer.citations[0].heading == "Mouth Sores › Ways to manage mouth sores"
+    _verified_whole(answer, hits)
+
+
+def test_the_section_list_is_quoted_whole_after_its_lead_in_and_no_sentence_opens_on_but() -> None:
+    hits = [make_section_hit(0, "mouth", "Mouth Sores", MOUTH)]
+    answer = compose_answer("How can I manage mouth sores?", hits, as_of=AS_OF)
+    texts = _texts(answer)
+    assert texts[:2] == [
+        "Mouth sores heal faster with good care.",
+        "Ways to manage mouth sores include:",
+    ]
+    items = [s.text for s in answer.sentences if s.list_item and s.section == "answer"]
+    assert len(items) == 3 and items[-1] == "Suck on ice chips to numb the pain."
+    assert not any(t.startswith("But") for t in texts)
+    assert "- Eat soft, moist foods. [1]" in answer.text
+
+
+def test_the_care_team_section_of_the_answering_page_follows_the_answer() -> None:
+    hits = [make_section_hit(0, "mouth", "Mouth Sores", MOUTH)]
+    answer = compose_answer("How can I manage mouth sores?", hits, as_of=AS_OF)
+    contact = [s.text for s in answer.sentences if s.section == "contact_care_team"]
+    assert contact == ["Call your doctor if you have a fever or cannot eat or drink."]
+    assert "When to contact your care team" in answer.text
+    _verified_whole(answer, hits)
+
+
+def test_what_is_opens_on_the_definition_and_a_table_reads_as_labelled_items() -> None:
+    hits = [make_section_hit(0, "her2", "Breast Cancer Biomarkers", HER2)]
+    answer = compose_answer("what does HER2 positive mean", hits, as_of=AS_OF)
+    assert answer.sentences[0].text.startswith("HER2 is a protein")
+    subtypes = compose_answer("What are the subtypes of breast cancer?", hits, as_of=AS_OF)
+    assert "|" not in subtypes.text
+    assert (
+        "HER2-low — Defining features: some HER2 protein; ER positive or negative; "
+        "Treatment options: HER2-targeted therapy"
+    ) in _texts(subtypes)
+    _verified_whole(subtypes, hits)
+
+
+def test_a_patient_page_supplies_the_answer_before_a_health_professional_page() -> None:
+    hp = make_section_hit(0, "hp", "Oral Complications (PDQ) - Health Professional", HP_MOUTH,
+                          audience="technical")  # fmt: skip
+    patient = make_section_hit(1, "mouth", "Mouth Sores", MOUTH)
+    answer = compose_answer("how to manage mouth sores", [hp, patient], as_of=AS_OF)
+    assert {c.doc_id for c in answer.citations} == {"mouth"}
+    # No patient section matches: the health-professional page answers.
+    tech = compose_answer("management of oral mucositis cryotherapy", [hp, patient], as_of=AS_OF)
+    assert tech.citations[0].doc_id == "hp"
+
+
+def test_the_asked_part_weighs_more_than_the_story_before_it() -> None:
+    hits = [
+        make_section_hit(0, "breast", "Breast Cancer Treatment", BREAST_TREATMENT),
+        make_section_hit(1, "lymph", "Lymphedema", LYMPHEDEMA),
+    ]
+    q = "My mom had breast cancer surgery and lymph nodes removed, what helps with the swelling?"
+    answer = compose_answer(q, hits, as_of=AS_OF)
+    assert answer.citations[0].doc_id == "lymph"
+    assert "Wear a compression sleeve." in _texts(answer)
+
+
+def test_a_heading_told_in_subsections_gives_labelled_items_that_verify() -> None:
+    hits = [make_section_hit(0, "bladder", "Bladder Cancer", RISK)]
+    answer = compose_answer("What are the risk factors for bladder cancer?", hits, as_of=AS_OF)
+    labels = [s.label for s in answer.sentences if s.label]
+    assert labels == ["Tobacco use", "Workplace chemicals"]
+    assert "Tobacco use: Smoking raises the risk of bladder cancer. [" in answer.text
+    _verified_whole(answer, hits)
+
+
+def test_without_a_section_tree_the_retrieved_passages_are_quoted(
+    neuropathy_hits: list[Hit],
+) -> None:
     answer = compose_answer("What are the symptoms of neuropathy?", neuropathy_hits, as_of=AS_OF)
     items = [s.text for s in answer.sentences if s.list_item and s.section == "answer"]
-    assert items == [
-        "tingling or a pins-and-needles feeling in your toes and fingers",
-        "numbness that makes it hard to feel heat or cold",
-        "burning pain in the feet",
-    ]
-    texts = [s.text for s in answer.sentences]
-    lead_in = "Harm to the nerves that sense touch and temperature can cause:"
-    assert texts.index(lead_in) == texts.index(items[0]) - 1
-    assert "- burning pain in the feet [1]" in answer.text
-    assert "These include:" not in answer.text
-
-
-def test_no_dangling_fragments_in_a_prose_answer(neuropathy_hits: list[Hit]) -> None:
-    answer = compose_answer(
-        "Does neuropathy get better after chemotherapy?", neuropathy_hits, as_of=AS_OF
-    )
-    prose = [s for s in answer.sentences if not s.list_item]
-    assert prose, answer
-    for s in prose:
-        if s.text.endswith(":"):
-            # a lead-in is only ever followed by its list items
-            nxt = answer.sentences[answer.sentences.index(s) + 1]
-            assert nxt.list_item
-        else:
-            assert not is_dangling(s.text)
-    assert "Learn more" not in answer.text and "Enlarge" not in answer.text
-
-
-def test_near_duplicates_are_removed(colon_hits: list[Hit]) -> None:
-    answer = compose_answer("What is colon cancer?", colon_hits, as_of=AS_OF)
-    starts = [s.text for s in answer.sentences if s.text.startswith("Colon cancer starts")]
-    assert len(starts) == 1
-    assert "Most colon cancers begin as a small growth called a polyp." in answer.text
+    assert items[0].startswith("tingling or a pins-and-needles feeling")
+    assert all(not is_dangling(t) or t.endswith(":") for t in _texts(answer))
+    _verified_whole(answer, neuropathy_hits)
 
 
 def test_citations_are_numbered_by_first_use_and_match_their_passage(
@@ -86,20 +210,6 @@ def test_citation_fields_and_review_overdue_flag(neuropathy_hits: list[Hit]) -> 
         assert by_doc["nerve-problems"].review_overdue is False
 
 
-def test_care_team_and_questions_sections_come_from_the_kb(neuropathy_hits: list[Hit]) -> None:
-    answer = compose_answer("What are the symptoms of neuropathy?", neuropathy_hits, as_of=AS_OF)
-    contact = [s.text for s in answer.sentences if s.section == "contact_care_team"]
-    questions = [s.text for s in answer.sentences if s.section == "questions_to_ask"]
-    assert contact == [
-        "Call your doctor or nurse right away if you cannot feel the floor under your feet "
-        "or you fall."
-    ]
-    assert questions[0] == "Some questions to ask your doctor:"
-    assert "How long will the tingling last?" in questions
-    assert "When to contact your care team" in answer.text
-    assert answer.text.index("When to contact") < answer.text.index("Questions to ask your doctor")
-
-
 def test_refusal_text_comes_first_and_dosing_drops_amounts(hit_maker) -> None:  # type: ignore[no-untyped-def]
     hits = [
         hit_maker(1, "drug", "Tamoxifen", [("Tamoxifen", (
@@ -109,7 +219,12 @@ def test_refusal_text_comes_first_and_dosing_drops_amounts(hit_maker) -> None:  
         ))])
     ]  # fmt: skip
     safety = SafetyDecision(
-        "dosing", "dose-1", "how much", ("refuse",), "t", "I can't advise on doses."
+        "dosing",
+        "dose-1",
+        "how much",
+        ("refuse_personal_advice", "withhold_doses"),
+        "t",
+        "I can't advise on doses.",
     )
     answer = compose_answer("How much tamoxifen should I take?", hits, as_of=AS_OF, safety=safety)
     assert answer.text.startswith("I can't advise on doses.")
@@ -123,3 +238,73 @@ def test_abstain_uses_the_template_and_region_line() -> None:
     assert answer.sentences == () and answer.citations == ()
     assert answer.text.endswith("Call 1-800-4-CANCER.")
     assert answer.reading_grade is not None
+
+
+LAETRILE = """## Questions and answers about laetrile
+
+- What is laetrile?
+- Has laetrile been studied in people?
+
+## Overview
+
+Laetrile has shown little anticancer effect in studies in people. Laetrile can cause cyanide \
+poisoning.
+
+## Questions to ask your doctor
+
+- Will laetrile affect my treatment?
+- What are the risks of laetrile?
+"""
+
+
+def test_a_list_of_questions_answers_only_a_question_that_asks_for_questions() -> None:
+    hits = [make_section_hit(0, "laetrile", "Laetrile", LAETRILE)]
+    answer = compose_answer("does laetrile actually work for cancer", hits, as_of=AS_OF)
+    assert answer.sentences[0].text.startswith("Laetrile has shown little anticancer effect")
+    assert not any(s.text == "What is laetrile?" for s in answer.sentences)
+    asked = compose_answer("what questions should I ask about laetrile", hits, as_of=AS_OF)
+    assert "Will laetrile affect my treatment?" in _texts(asked)
+
+
+PORT = """## Before treatment
+
+Many people get a port before chemotherapy starts.
+
+## Catheters and ports
+
+A port is a small, round disc that is placed under your skin. A catheter connects the port to a \
+large vein. Ports are used to give drugs without a new needle stick each time.
+"""
+
+
+def test_a_definition_from_the_best_sections_opens_a_what_is_answer() -> None:
+    hits = [make_section_hit(0, "chemo", "Chemotherapy", PORT)]
+    answer = compose_answer("what is a port and why do they put one in", hits, as_of=AS_OF)
+    assert answer.sentences[0].text.startswith("A port is a small, round disc")
+    assert len([s for s in answer.sentences if s.text.startswith("A port is")]) == 1
+    _verified_whole(answer, hits)
+
+
+CHEMO_TIMES = """## Chemotherapy before surgery
+
+Chemotherapy before surgery can shrink a large tumor.
+
+## Chemotherapy after surgery
+
+Improving Your Results After Surgery
+
+Why is it given after surgery? After surgery, chemotherapy lowers the chance that the cancer \
+comes back. For information about the drugs listed below, see the Treatment Option Overview \
+section.
+"""
+
+
+def test_a_heading_about_another_time_loses_and_titles_and_pointers_are_not_quoted() -> None:
+    hits = [make_section_hit(0, "chemo", "Chemotherapy for Breast Cancer", CHEMO_TIMES)]
+    q = "I had my tumor removed, why would I still need chemotherapy after surgery?"
+    answer = compose_answer(q, hits, as_of=AS_OF)
+    assert answer.citations[0].heading.endswith("Chemotherapy after surgery")
+    texts = _texts(answer)
+    assert texts[0] == "After surgery, chemotherapy lowers the chance that the cancer comes back."
+    assert not any("Improving Your Results" in t or "listed below" in t for t in texts)
+    assert not any(t.endswith("?") for t in texts)

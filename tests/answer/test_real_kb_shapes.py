@@ -11,8 +11,9 @@ from datetime import date
 import pytest
 
 from oncoguide.answer.compose import compose_answer
-from oncoguide.answer.select import detect_intent
-from oncoguide.answer.sentences import is_anaphoric, is_lead_in, parse_blocks
+from oncoguide.answer.qtypes import read_question
+from oncoguide.kb.sections import parse_blocks
+from oncoguide.text import is_anaphoric, is_lead_in
 from oncoguide.types import Hit
 
 from .conftest import make_hit
@@ -44,7 +45,7 @@ version, which is reviewed regularly by the editorial board."""
 
 
 def test_a_paragraph_without_closing_punctuation_leads_into_its_list() -> None:
-    blocks = parse_blocks(KIDNEY_SIGNS)
+    blocks = parse_blocks(KIDNEY_SIGNS.splitlines())
     lists = [b for b in blocks if b.kind == "list"]
     assert lists[0].lead_in == "Other common signs of kidney cancer include"
     assert is_lead_in("Symptoms may include") and is_lead_in("Causes include:")
@@ -110,14 +111,18 @@ def test_a_list_from_a_lower_ranked_page_does_not_replace_the_top_page() -> None
 
 
 @pytest.mark.parametrize(
-    ("question", "intent"),
+    ("question", "main"),
     [
         ("What symptoms can bladder cancer cause?", "symptoms"),
-        ("What causes bladder cancer?", "risk_factors"),
-        ("What increases the risk of bladder cancer?", "risk_factors"),
+        ("What causes bladder cancer?", "causes"),
+        ("What increases the risk of bladder cancer?", "risk"),
         ("What urinary problems can cancer treatment cause?", "side_effects"),
+        ("my dad has mouth sores after radiation what helps", "manage"),
+        ("how often should I get a colonoscopy", "when"),
+        ("what does HER2 positive mean", "what_is"),
+        ("is hair loss permanent after chemotherapy", "yes_no"),
     ],
 )
-def test_question_intents(question: str, intent: str) -> None:
-    found = detect_intent(question)
-    assert found is not None and found[0] == intent
+def test_question_types(question: str, main: str) -> None:
+    q = read_question(question)
+    assert q.main is not None and q.main.name == main

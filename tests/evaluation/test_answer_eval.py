@@ -108,3 +108,19 @@ def test_citations_to_documents_that_were_not_retrieved_are_counted(tmp_path: Pa
         run, _write(tmp_path, [{"id": "1", "question": "What causes fatigue?"}])
     )
     assert report["cited_unretrieved"] >= 1 and report["cited_top_hit_rate"] == 0.0
+
+
+def test_section_hit_rate_and_split(tmp_path: Path) -> None:
+    path = _write(tmp_path, [
+        {"id": "1", "question": "What causes fatigue?", "section": "causes", "split": "dev",
+         "gold_urls": ["http://example.gov/fatigue"]},
+        {"id": "2", "question": "What causes fatigue? again", "section": "Managing fatigue",
+         "split": "dev"},
+        {"id": "3", "question": "What causes fatigue? elsewhere", "section": "Causes",
+         "gold_urls": ["https://other.gov/x"], "split": "heldout"},
+    ])  # fmt: skip
+    dev = evaluate_answers(_run, path, split="dev")
+    assert dev["questions"] == 2 and dev["section_hit_rate"] == 0.5
+    held = evaluate_answers(_run, path, split="heldout")
+    assert held["questions"] == 1 and held["section_hit_rate"] == 0.0  # right heading, wrong page
+    assert evaluate_answers(_run, path)["questions"] == 3

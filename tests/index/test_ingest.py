@@ -199,3 +199,33 @@ def test_progress_stages(store: SqliteStore) -> None:
     )  # fmt: skip
     assert {s for s, _, _ in seen} == {"chunk", "write", "embed"}
     assert ("chunk", 5, 5) in seen and ("embed", 11, 11) in seen
+
+
+def test_sectioned_ingest_stores_section_trees_and_embeds_heading_paths(store: SqliteStore) -> None:
+    from oncoguide.index.ingest import SECTIONS_META_KEY, heading_hash
+    from oncoguide.kb.chunk import chunk_document
+    from oncoguide.kb.sections import parse_sections
+
+    docs = [
+        make_document("mouth", title="Mouth Sores", body="Intro.\n\n## Ways to manage\n\nRinse."),
+        make_document("hair", title="Hair Loss", body="Hair often grows back."),
+    ]
+    embedder = CountingEmbedder()
+    # An index built before sections: the sectioned ingest re-writes every document once.
+    ingest_documents(docs, store, chunker=chunk_document)
+    assert not store.has_sections() and store.get_meta(SECTIONS_META_KEY) is None
+    report = ingest_documents(
+        docs, store, chunker=chunk_document, sectioner=parse_sections, embedder=embedder
+    )
+    assert report.changed == 2
+    mouth = store.sections_of("mouth")
+    assert [s.heading for s in mouth] == ["Mouth Sores", "Mouth Sores › Ways to manage"]
+    assert {c.section_id for c in store.chunks_of("mouth")} == {s.section_id for s in mouth}
+    assert "Mouth Sores › Ways to manage" in embedder.texts
+    assert store.get_embeddings(embedder.name, [heading_hash(mouth[1].heading)])
+    # Nothing changed: nothing re-written, no heading embedded twice.
+    again = ingest_documents(
+        docs, store, chunker=chunk_document, sectioner=parse_sections, embedder=embedder
+    )
+    assert (again.changed, again.added, again.unchanged) == (0, 0, 2)
+    assert sorted(embedder.texts) == sorted(set(embedder.texts))

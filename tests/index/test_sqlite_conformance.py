@@ -71,7 +71,7 @@ def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyP
     bad = (len(good) + 1, f"{len(good) + 1:04d}_bad.sql", "CREATE TABLE t (x); SELECT nope();")
     monkeypatch.setattr(sqlite_mod, "migrations", lambda: [*good, bad])
     store = SqliteStore(tmp_path / "m.db")
-    with pytest.raises(StoreError, match="0002_bad"):
+    with pytest.raises(StoreError, match=f"{len(good) + 1:04d}_bad"):
         store.migrate()
     assert store.stats().schema_version == len(good)
     assert store._conn.execute("SELECT name FROM sqlite_master WHERE name = 't'").fetchone() is None

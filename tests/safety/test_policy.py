@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from oncoguide.safety.policy import NO_DECISION, PRIORITY, SafetyPolicy
+from oncoguide.safety.policy import NO_DECISION, SafetyPolicy
 from oncoguide.safety.rulebook import load_rulebook
 from oncoguide.types import SAFETY_CATEGORIES
 
@@ -80,7 +80,16 @@ def test_emergency_decision_carries_banner_template_and_span(policy: SafetyPolic
     assert "show_emergency_banner" in d.actions
     assert d.template_id == "emergency"
     assert d.message is not None and "911" in d.message
-    assert set(d.to_dict()) == {"category", "rule_id", "span", "actions", "template_id", "message"}
+    assert set(d.to_dict()) == {
+        "category",
+        "rule_id",
+        "span",
+        "actions",
+        "template_id",
+        "message",
+        "concern",
+        "scores",
+    }
 
 
 def test_none_decision_is_empty(policy: SafetyPolicy) -> None:
@@ -92,12 +101,14 @@ def test_none_decision_is_empty(policy: SafetyPolicy) -> None:
         "actions": [],
         "template_id": None,
         "message": None,
+        "concern": None,
+        "scores": {},
     }
 
 
-def test_priority_covers_every_category_but_none() -> None:
-    assert set(PRIORITY) == set(SAFETY_CATEGORIES) - {"none"}
-    assert PRIORITY[0] == "emergency" and PRIORITY[1] == "self_harm"
+def test_priority_from_yaml_covers_every_category_but_none(policy: SafetyPolicy) -> None:
+    assert set(policy.priority) == set(SAFETY_CATEGORIES) - {"none"}
+    assert policy.priority[0] == "emergency" and policy.priority[1] == "self_harm"
 
 
 @pytest.mark.parametrize(

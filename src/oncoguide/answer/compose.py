@@ -1,43 +1,40 @@
-"""The extractive composer: an answer made only of KB sentences, each citing its passage.
+"""The extractive composer: quote the section of the top pages that answers, each sentence cited.
 
-The only words it writes itself are templates (abstention text, section labels) from templates.yaml.
+`pick` ranks the sections of the top pages, `quote` takes the chosen one's lead paragraph and
+list as the KB wrote them. The only words written here are templates (abstention text, section
+labels) from templates.yaml.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from oncoguide.answer.cite import CitationBook
-from oncoguide.answer.lists import MAX_LIST_ITEMS, pick_lists
+from oncoguide.answer.pick import Candidate, candidates, for_audience, rank_sections
+from oncoguide.answer.qtypes import read_question
+from oncoguide.answer.quote import Piece, care_pieces, definition, lead_sentence, quote
 from oncoguide.answer.readability import reading_grade
-from oncoguide.answer.sections import SectionItem, pick_section
-from oncoguide.answer.select import (
-    Candidate,
-    Unit,
-    candidates,
-    item_text,
-    score,
-    section_of,
-    select_prose,
-    units,
-)
 from oncoguide.answer.templates import abstain_message, section_label
-from oncoguide.answer.text import content_terms
-from oncoguide.types import Answer, AnswerSentence, Hit, SafetyDecision
+from oncoguide.kb.chunk import heading_sections
+from oncoguide.kb.sections import parse_blocks
+from oncoguide.types import (
+    Answer,
+    AnswerSentence,
+    Hit,
+    SafetyDecision,
+    ScoredSection,
+    Section,
+)
 
 __all__ = ["abstain", "compose_answer", "render_text", "split_preamble"]
 
-MAX_DOCS = 3
-MAX_INTRO_WITH_LIST = 2
-MAX_SECTION_ITEMS = 5
+MAX_SUPPORT = 2  # supporting sentences from other sections or pages
+SUPPORT_MARGIN = 0.1  # ... whose sections score at least this close to the chosen one
 # Under a dosing refusal, sentences with amounts are left out of the general information.
 _DOSE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:mg|milligrams?|mcg|micrograms?|g|ml|units?|iu)\b", re.I)
-
-# One piece of the answer before citation numbers are assigned: (order key, sentence parts,
-# label of a subsection item).
-_Piece = tuple[tuple[int, int, int, int], str, Unit, str, bool, str]
 
 
 def abstain(question: str, reason: str, *, region_line: str | None) -> Answer:
@@ -54,84 +51,70 @@ def abstain(question: str, reason: str, *, region_line: str | None) -> Answer:
     )
 
 
-def _list_pieces(u: Unit, section: str = "answer", limit: int | None = None) -> list[_Piece]:
-    b = u.block
-    key = (u.hit_rank, u.passage_idx, b.position, 0)
-    pieces: list[_Piece] = []
-    if b.lead_in:
-        pieces.append((key, b.lead_in, u, section, False, ""))
-    for i, item in enumerate(b.items[:limit]):
-        pieces.append(((*key[:3], i + 1), item_text(item), u, section, True, ""))
-    return pieces
+def _passage_sections(hit: Hit) -> Hit:
+    """Without a section tree (an index from before sections), each retrieved passage stands in
+    for its sections: split at its in-text headings and parsed here, tables left out (they are
+    quoted only from a section tree, as labelled items). Each cites its passage."""
+    sections: list[ScoredSection] = []
+    for p in hit.passages:
+        base = tuple(p.heading.split(" › ")) if p.heading else (hit.title,)
+        for path, lines in heading_sections("", p.text):
+            blocks = tuple(b for b in parse_blocks(lines) if b.kind != "table")
+            sec = Section(p.chunk_id, hit.doc_id, len(sections), (*base, *path), blocks, "")
+            sections.append(ScoredSection(sec))
+    return replace(hit, sections=tuple(sections))
 
 
-def _prose_piece(c: Candidate, section: str = "answer") -> _Piece:
-    return (c.order, c.text, c.unit, section, False, "")
+def _overlaps(a: Candidate, b: Candidate) -> bool:
+    """Same page and one heading inside the other (a section and its own subsection)."""
+    n = min(len(a.path), len(b.path))
+    return a.hit.doc_id == b.hit.doc_id and a.path[:n] == b.path[:n]
 
 
-def _answer_pieces(question: str, all_units: list[Unit], max_sentences: int) -> list[_Piece]:
-    """Pieces in reading order: the best sentence first, then the rest in document order;
-    for a list question, its introduction first and then the KB's list with its lead-in."""
-    cands = candidates(all_units)
-    items = pick_section(all_units, question)
-    if items:
-        return _section_pieces_of(items)
-    choice = pick_lists(all_units, question)
-    lists = choice.units
-    if not lists:
-        chosen = select_prose(score(cands, question), max_sentences)
-        return [_prose_piece(c) for c in chosen[:1] + sorted(chosen[1:], key=lambda c: c.order)]
-    pieces = sorted((p for u in lists for p in _list_pieces(u)), key=lambda p: p[0])
-    # A very long KB list is cut at MAX_LIST_ITEMS items (a reader skims; the citation links on).
-    n_items = [sum(p[4] for p in pieces[: i + 1]) for i in range(len(pieces))]
-    pieces = [p for p, n in zip(pieces, n_items, strict=True) if not p[4] or n <= MAX_LIST_ITEMS]
-    if choice.intro is not None:
-        u, lead = choice.intro
-        pieces.insert(
-            0, ((u.hit_rank, u.passage_idx, u.block.position, 0), lead, u, "answer", False, "")
-        )
-    list_terms = [content_terms(p[1]) for p in pieces]
-    # The list's own context sentences introduce it best; otherwise the most relevant prose.
-    context = [c for c in cands if any(c.unit.block is u.block for u in lists)]
-    intro_pool = context or cands
-    intro = select_prose(score(intro_pool, question), MAX_INTRO_WITH_LIST, list_terms)
-    return [_prose_piece(c) for c in sorted(intro, key=lambda c: c.order)] + pieces
+def _support(
+    ranked: Sequence[tuple[float, Candidate]], chosen: Candidate, top: float, taken: set[str]
+) -> list[Piece]:
+    """At most MAX_SUPPORT first sentences of the next candidates (other sections, scoring
+    within SUPPORT_MARGIN of the chosen one), each from a different section."""
+    out: list[Piece] = []
+    for score, c in ranked:
+        if len(out) >= MAX_SUPPORT or score < top - SUPPORT_MARGIN:
+            break
+        if c is chosen or _overlaps(c, chosen) or c.section is None:
+            continue
+        lead = lead_sentence(c.hit, c.section)
+        if lead is not None and lead.text not in taken:
+            out.append(lead)
+            taken.add(lead.text)
+    return out
 
 
-def _section_pieces_of(items: Sequence[SectionItem]) -> list[_Piece]:
-    """A section told in subsections, in the order `pick_section` gives (intro first)."""
-    # The cap counts subsections (a labelled item with its few sub-items is one entry).
-    n, kept = 0, []
-    for i in items:
-        n += bool(i.label)
-        if n <= MAX_LIST_ITEMS:
-            kept.append(i)
-    return [
-        ((0, 0, 0, k), i.text, i.unit, "answer", i.list_item, i.label) for k, i in enumerate(kept)
-    ]
-
-
-def _section_pieces(all_units: list[Unit], used_docs: set[str]) -> list[_Piece]:
-    pieces: list[_Piece] = []
-    for section in ("contact_care_team", "questions_to_ask"):
-        found = [
-            u for u in all_units if u.hit.doc_id in used_docs and section_of(u.block) == section
-        ]
-        # A KB list (with its lead-in) makes the clearest section; prose is the fallback.
-        found.sort(key=lambda u: not (u.block.kind == "list" and u.block.lead_in))
-        for u in found:
-            if u.block.kind == "list" and u.block.lead_in:
-                pieces += _list_pieces(u, section, MAX_SECTION_ITEMS)
-            elif u.block.kind == "para":
-                ok = [
-                    ((u.hit_rank, u.passage_idx, u.block.position, i), s, u, section, False, "")
-                    for i, s in enumerate(u.block.sentences)
-                    if len(s.split()) >= 4 and not s.endswith(":")
-                ]
-                pieces += ok[:2]
-            if pieces and pieces[-1][3] == section:
-                break
-    return pieces
+def _pieces(
+    question: str, hits: Sequence[Hit], audience: str | None, care: bool = True
+) -> list[Piece]:
+    """The best-ranked candidate's quote (the next one's when it quotes nothing), a definition
+    first for "what is" questions, then up to two supporting sentences and (with `care`) the
+    page's when-to-call and questions-to-ask sections."""
+    q = read_question(question)
+    usable = hits if any(h.sections for h in hits[:3]) else [_passage_sections(h) for h in hits]
+    ranked = for_audience(rank_sections(q, candidates(usable)), audience)
+    chosen: tuple[float, Candidate, list[Piece]] | None = None
+    for score, cand in ranked:
+        quoted = quote(cand, q)
+        if quoted:
+            chosen = (score, cand, quoted)
+            break
+    if chosen is None:
+        return []
+    top, c, pieces = chosen
+    if q.main is not None and q.main.name == "what_is":
+        d = definition(q, [x for _, x in ranked])
+        if d is not None:
+            pieces = [d, *(p for p in pieces if p.text != d.text)]
+    pieces += _support(ranked, c, top, {p.text for p in pieces})
+    if not care:
+        return pieces
+    return pieces + care_pieces(c.hit, frozenset(p.section.section_id for p in pieces))
 
 
 def compose_answer(
@@ -141,28 +124,37 @@ def compose_answer(
     as_of: date,
     max_sentences: int = 8,
     safety: SafetyDecision | None = None,
+    audience: str | None = None,
 ) -> Answer:
-    """Choose, cite and order KB sentences that answer `question` from the top hits.
+    """Quote the section of the top pages that answers `question`, each sentence cited (at most
+    `max_sentences` sentences that are not list items).
 
     Under a refusal (`safety.is_refusal`), the refusal text comes first and the cited general
     information follows it. The caller runs `verify_answer` on the result.
     """
-    all_units = units(hits, MAX_DOCS)
-    pieces = _answer_pieces(question, all_units, max_sentences)
-    if safety is not None and safety.category == "dosing":
-        pieces = [p for p in pieces if not _DOSE.search(p[1])]
-    pieces += _section_pieces(all_units, {p[2].hit.doc_id for p in pieces})
+    # A refusal brings its own questions for the care team: the page's are not repeated.
+    refusal = safety is not None and safety.is_refusal
+    pieces = _pieces(question, hits, audience, care=not refusal)
+    prose = [i for i, p in enumerate(pieces) if not p.list_item and p.part == "answer"]
+    cut = set(prose[max(max_sentences, 1) :])
+    pieces = [p for i, p in enumerate(pieces) if i not in cut]
+    if safety is not None and "withhold_doses" in safety.actions:
+        pieces = [p for p in pieces if not _DOSE.search(p.text)]
     book = CitationBook(as_of)
-    sentences = tuple(
-        AnswerSentence(text, book.cite(u.hit, u.passage), section, is_item, label)
-        for _, text, u, section, is_item, label in pieces
-    )
+    passages = {(p.doc_id, p.chunk_id): p for h in hits for p in h.passages}
+    sentences = []
+    for p in pieces:
+        passage = passages.get((p.hit.doc_id, p.section.section_id))
+        if passage is None:
+            continue  # never cite what retrieval did not hand over
+        n = book.cite(p.hit, passage)
+        sentences.append(AnswerSentence(p.text, n, p.part, p.list_item, p.label))
     preamble = (safety.message or "") if safety is not None and safety.is_refusal else ""
     text = render_text(sentences, preamble=preamble)
     return Answer(
         question=question,
         text=text,
-        sentences=sentences,
+        sentences=tuple(sentences),
         citations=book.citations(),
         abstained=False,
         abstain_reason=None,

@@ -21,11 +21,11 @@ import httpx
 from oncoguide.answer.cite import CitationBook
 from oncoguide.answer.compose import render_text, split_preamble
 from oncoguide.answer.readability import reading_grade
-from oncoguide.answer.sentences import split_sentences
 from oncoguide.answer.templates import llm_system_prompt
 from oncoguide.answer.verify import MIN_SUPPORTED_FRACTION, support_score, verify_answer
 from oncoguide.config import Settings
 from oncoguide.errors import LLMError
+from oncoguide.text.sentences import split_sentences
 from oncoguide.types import Answer, AnswerSentence, Hit, Passage
 
 __all__ = [

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pyphen
 
-from oncoguide.answer.sentences import split_sentences
+from oncoguide.text.sentences import split_sentences
 
 __all__ = ["reading_grade", "syllables"]
 

@@ -54,9 +54,7 @@ class Verifier:
             return False
         return stored is not None
 
-    def __call__(
-        self, credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]
-    ) -> str:
+    def __call__(self, credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]) -> str:
         if credentials is not None and self.check(credentials.username, credentials.password):
             return credentials.username
         raise HTTPException(

@@ -6,6 +6,7 @@ OpenAPI is at /openapi.json and the docs at /docs. Message text is never logged 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -63,6 +64,10 @@ def create_app(settings: Settings, *, service: ChatService | None = None) -> Fas
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        try:  # open and warm before serving; a database that is down is retried per request
+            await asyncio.to_thread(holder.get)
+        except StoreError as exc:
+            log.error("database unavailable at start-up: %s", exc)
         yield
         holder.close()
 
@@ -199,8 +204,9 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
 
 def app_from_environment() -> FastAPI:
     """The uvicorn factory for `oncoguide serve` (each worker reads the ONCOGUIDE_* settings)."""
-    from oncoguide.api.server import configure_logging
+    from oncoguide.api.server import configure_process
     from oncoguide.config import load_settings
 
-    configure_logging()
-    return create_app(load_settings())
+    settings = load_settings()
+    configure_process(settings)
+    return create_app(settings)

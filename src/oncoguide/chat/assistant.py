@@ -7,7 +7,6 @@ so the store connection, the embedding matrix and the compiled safety rules stay
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from oncoguide.answer.llm import LLMClient
@@ -20,11 +19,11 @@ from oncoguide.chat.turn import Turner, TurnOptions
 from oncoguide.config import Settings
 from oncoguide.index.embed import Embedder, load_embedder
 from oncoguide.index.sqlite import SqliteStore, open_index
-from oncoguide.retrieve.context import expand_context
 from oncoguide.retrieve.definitions import KBGlossary
 from oncoguide.retrieve.hybrid import Retriever
 from oncoguide.retrieve.query import QueryVocabulary
 from oncoguide.retrieve.respell import Respeller
+from oncoguide.retrieve.sections import SectionContext
 from oncoguide.safety.policy import SafetyPolicy
 
 __all__ = ["Assistant", "open_assistant", "open_existing_store"]
@@ -44,11 +43,12 @@ class Assistant:
     retriever: Retriever
     policy: SafetyPolicy
     aids: TurnAids = field(default_factory=TurnAids)
+    _context: SectionContext | None = None
 
     def turner(self, options: TurnOptions) -> Turner:
-        return Turner(
-            self.policy, self.retriever, options, partial(expand_context, self.store), self.aids
-        )
+        if self._context is None:
+            self._context = SectionContext(self.store, self.retriever)
+        return Turner(self.policy, self.retriever, options, self._context, self.aids)
 
     def close(self) -> None:
         self.retriever.close()  # stops its query-embedding worker before the store goes
@@ -72,7 +72,8 @@ def open_assistant(settings: Settings) -> Assistant:
     vocab = QueryVocabulary.load(store)
     retriever = Retriever(store, embedder, vocab=vocab)
     aids = _aids(settings, vocab, store, retriever)
-    return Assistant(settings, store, embedder, retriever, SafetyPolicy.load(), aids)
+    policy = SafetyPolicy.load(classifier=settings.safety_classifier)
+    return Assistant(settings, store, embedder, retriever, policy, aids)
 
 
 def _aids(

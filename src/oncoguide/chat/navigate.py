@@ -22,11 +22,13 @@ from datetime import date
 from oncoguide.answer.cite import CitationBook
 from oncoguide.answer.compose import render_text
 from oncoguide.answer.readability import reading_grade
-from oncoguide.answer.sentences import parse_blocks
 from oncoguide.answer.text import content_terms, strip_markup
 from oncoguide.answer.verify import is_contained
 from oncoguide.chat.aids import message
 from oncoguide.index.store import Store
+from oncoguide.kb.chunk import heading_sections
+from oncoguide.kb.sections import parse_blocks as section_blocks
+from oncoguide.text import split_sentences
 from oncoguide.types import Answer, AnswerSentence, Hit, Passage
 
 __all__ = [
@@ -123,6 +125,33 @@ class Piece:
     list_item: bool = False
 
 
+@dataclass(frozen=True)
+class _Block:
+    """A paragraph (sentences) or a list (items, its lead-in, the paragraph sentences before)."""
+
+    kind: str
+    sentences: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+    lead_in: str | None = None
+    context: tuple[str, ...] = ()
+
+
+def _parse_blocks(text: str, heading: str = "") -> list[_Block]:
+    """A passage's paragraphs and lists, read by the section parser (`kb.sections`); tables are
+    left out (their labelled rows are not in the chunk text a quote is verified against)."""
+    out: list[_Block] = []
+    for _, lines in heading_sections(heading, text):
+        before: tuple[str, ...] = ()
+        for b in section_blocks(lines):
+            if b.kind == "para":
+                before = tuple(split_sentences(b.text))
+                out.append(_Block("para", sentences=before))
+            elif b.kind == "list":
+                out.append(_Block("list", items=b.items, lead_in=b.lead_in or None, context=before))
+                before = ()
+    return out
+
+
 def _overlap(terms: frozenset[str], text: str) -> int:
     return len(terms & content_terms(text))
 
@@ -136,7 +165,7 @@ def pick_check_text(
     best: tuple[tuple[int, int, int], list[Piece]] | None = None
     for rank, hit in enumerate(hits):
         for p in hit.passages:
-            for block in parse_blocks(p.text, p.heading):
+            for block in _parse_blocks(p.text, p.heading):
                 pool = [block.lead_in] if block.kind == "list" and block.lead_in else []
                 pool += list(block.sentences) + list(block.context)
                 if _CHILD.search(hit.title + " " + p.heading) and not for_child:
@@ -168,7 +197,7 @@ def pick_tests(
         for p in hit.passages:
             if not _TESTS_HEADING.search(p.heading.split(" › ")[-1]):
                 continue
-            blocks = parse_blocks(p.text, p.heading)
+            blocks = _parse_blocks(p.text, p.heading)
             lead = next(
                 (
                     s
@@ -208,7 +237,7 @@ def pick_questions(
     best: tuple[tuple[int, int, int], list[Piece]] | None = None
     for rank, hit in enumerate(hits):
         for p in hit.passages:
-            for block in parse_blocks(p.text, p.heading):
+            for block in _parse_blocks(p.text, p.heading):
                 asks = [
                     i
                     for i in block.items

@@ -34,12 +34,13 @@ from oncoguide.types import Answer, Hit, SafetyDecision, SearchFilters, TurnResu
 
 __all__ = ["ContextFn", "TurnOptions", "Turner", "run_turn"]
 
-# Widens the hits' passages for answering (`oncoguide.retrieve.context.expand_context` bound to
-# a store); the answer stage itself never reads the store.
+# Adds the top pages' section trees to the hits for answering (`oncoguide.retrieve.sections.
+# section_context` bound to a store); the answer stage itself never reads the store.
 ContextFn = Callable[[str, tuple[Hit, ...]], tuple[Hit, ...]]
 
-# Categories whose message is the whole reply: nothing is looked up, nothing is composed.
-_STOP_CATEGORIES = ("emergency", "self_harm")
+# The safety decision's actions are the contract this turn reads (never its category name):
+# `skip_retrieval` makes the safety message the whole reply; a `concern` goes before any answer.
+_SKIP_RETRIEVAL = "skip_retrieval"
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,13 @@ def _prefix(decision: SafetyDecision, answer: Answer) -> Answer:
     return replace(answer, text=f"{message}\n\n{answer.text}".strip())
 
 
+def _with_concern(decision: SafetyDecision, answer: Answer) -> Answer:
+    """A doubtful emergency or crisis: one short, kind line with the number, then the answer."""
+    if decision.concern is None:
+        return answer
+    return replace(answer, text=f"{decision.concern.message}\n\n{answer.text}".strip())
+
+
 def run_turn(
     question: str,
     *,
@@ -108,7 +116,7 @@ def run_turn(
     clock = _Clock()
     with clock.stage("safety"):
         decision = policy.check(question, region=opts.region)
-    if decision.category in _STOP_CATEGORIES:
+    if _SKIP_RETRIEVAL in decision.actions:
         return TurnResult(
             question, decision, _message_only(question, decision), (), tuple(clock.timings)
         )
@@ -156,7 +164,7 @@ def run_turn(
             hits = context(asked, hits)
     hits = without_document_notes(hits) or hits
     with clock.stage("compose"):
-        answer = compose_answer(asked, hits, as_of=as_of, safety=decision)
+        answer = compose_answer(asked, hits, as_of=as_of, safety=decision, audience=opts.audience)
         answer = prefer_plainer(drop_document_notes(answer))
     with clock.stage("verify"):
         answer = verify_answer(answer, hits, region_line=line)
@@ -196,7 +204,7 @@ def _finish(
         opening = aid.acknowledge(answer.question, opts.region, opts.audience)
         if opening:
             answer = replace(answer, text=f"{opening}\n\n{answer.text}")
-    return answer
+    return _with_concern(decision, answer)
 
 
 class Turner:

@@ -20,9 +20,7 @@ from oncoguide.errors import ConfigError
 __all__ = ["SECRET_FIELDS", "SettingRow", "cli_settings", "setting_sources", "settings_report"]
 
 # Fields whose value is never printed (config show shows only whether they are set).
-SECRET_FIELDS = frozenset(
-    {"llm_api_key", "smtp_password", "admin_users", "admin_session_secret"}
-)
+SECRET_FIELDS = frozenset({"llm_api_key", "smtp_password", "admin_users", "admin_session_secret"})
 
 
 @dataclass(frozen=True)

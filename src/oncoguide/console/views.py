@@ -26,6 +26,7 @@ __all__ = [
     "print_explain_table",
     "print_kb_problems",
     "print_next_steps",
+    "print_safety_explain",
     "print_settings",
     "weak_results_note",
 ]
@@ -102,6 +103,31 @@ def weak_results_note(question: str, hits: Sequence[Hit]) -> str | None:
         f"weak match: the best score is {hits[0].score:.2f} and `oncoguide ask` would not answer"
         f" from these results ({decision.reason}); the KB may not cover this question"
     )
+
+
+def _top_scores(scores: dict[str, float] | None, n: int = 3) -> str:
+    if scores is None:
+        return "no classifier"
+    top = sorted(scores.items(), key=lambda kv: -kv[1])[:n]
+    return ", ".join(f"{k} {v:.2f}" for k, v in top)
+
+
+def print_safety_explain(out: Console, report: dict[str, Any]) -> None:
+    """Each scanned unit (message, then sentence by sentence) and the fused decision."""
+    table = Table(show_lines=True)
+    for col in ("unit", "sentence", "rule matches", "classifier (top 3)"):
+        table.add_column(col)
+    for u in report["units"]:
+        label = "message" if u["kind"] == "message" else str(u["index"] + 1)
+        rules = "\n".join(f"{m['rule_id']} ({m['span']!r})" for m in u["rules"]) or "-"
+        table.add_row(label, escape(u["sentence"]), escape(rules), _top_scores(u["scores"]))
+    out.print(table)
+    d = report["decision"]
+    source = f"rule {d['rule_id']}" if d["rule_id"] else "classifier" if d["actions"] else "-"
+    out.print(f"decision: [bold]{d['category']}[/] ({source})  actions: {', '.join(d['actions'])}")
+    if d["concern"]:
+        c = d["concern"]
+        out.print(f"concern: {c['category']} ({c['score']:.2f}): {escape(c['message'])}")
 
 
 def print_settings(out: Console, rows: Sequence[SettingRow]) -> None:

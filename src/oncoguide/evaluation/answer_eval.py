@@ -1,12 +1,17 @@
 """`oncoguide eval answers`: answer-level quality numbers over a JSONL question file.
 
-Rows: {id, question, gold_urls?, answerable?, must_mention_any?, min_terms?}. `run` is the whole
-turn (safety, retrieval, answer); the verified-sentence rate is recomputed here, independently of
-the answer stage's own verifier, from the passages each TurnResult carries.
+Rows: {id, question, gold_urls?, answerable?, must_mention_any?, min_terms?, section?, split?}.
+`run` is the whole turn (safety, retrieval, answer); the verified-sentence rate is recomputed here,
+independently of the answer stage's own verifier, from the passages each TurnResult carries.
+`coverage_rate` is key-term coverage (the answer names at least `min_terms` of
+`must_mention_any`); `section_hit_rate` (rows with a gold `section`) counts answers that quote
+that section: a citation of a gold page whose heading path names it. `split` selects rows
+("dev" or "heldout") of a set that is developed on one half and reported on the other.
 """
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -19,11 +24,32 @@ from oncoguide.evaluation.jsonl import read_jsonl
 from oncoguide.evaluation.metrics import normalize_url, percentile
 from oncoguide.types import TurnResult
 
-__all__ = ["evaluate_answers", "load_rows"]
+__all__ = ["evaluate_answers", "load_rows", "section_hit"]
 
 
-def load_rows(path: Path) -> list[dict[str, Any]]:
-    return [row for _, row in read_jsonl(path, what="questions", required=("question",))]
+def load_rows(path: Path, split: str | None = None) -> list[dict[str, Any]]:
+    rows = [row for _, row in read_jsonl(path, what="questions", required=("question",))]
+    return rows if split is None else [r for r in rows if r.get("split") == split]
+
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def _heading_key(text: str) -> str:
+    return _NON_WORD.sub(" ", normalise(text)).strip()
+
+
+def section_hit(row: dict[str, Any], result: TurnResult) -> bool:
+    """The answer cites the row's gold section: a citation (of a gold page, when the row has gold
+    urls) whose heading path has a heading equal to `section` (case and punctuation folded)."""
+    want = _heading_key(str(row["section"]))
+    gold = {normalize_url(u) for u in row.get("gold_urls") or ()}
+    for c in result.answer.citations:
+        if gold and normalize_url(c.url) not in gold:
+            continue
+        if want in {_heading_key(h) for h in c.heading.split(" › ")}:
+            return True
+    return False
 
 
 def _verified(result: TurnResult) -> tuple[int, int]:
@@ -57,12 +83,15 @@ def _percentile(values: Sequence[float], pct: float) -> float | None:
     return round(percentile(values, pct), 2) if values else None
 
 
-def evaluate_answers(run: Callable[[str], TurnResult], rows_path: Path) -> dict[str, Any]:
-    """Run each question through `run`; report the answer-stage metrics (keys are a contract)."""
-    rows = load_rows(rows_path)
+def evaluate_answers(
+    run: Callable[[str], TurnResult], rows_path: Path, *, split: str | None = None
+) -> dict[str, Any]:
+    """Run each question through `run`; report the answer-stage metrics (keys are a contract).
+    `split` keeps only the rows of that split ("dev" / "heldout")."""
+    rows = load_rows(rows_path, split)
     c: dict[str, int] = dict.fromkeys(
         ("answered", "verified", "sentences", "cov", "cov_n", "gold", "gold_n", "off", "off_n",
-         "false_abs", "answerable", "unretrieved", "top_hit"), 0,
+         "false_abs", "answerable", "unretrieved", "top_hit", "sec", "sec_n"), 0,
     )  # fmt: skip
     latencies: list[float] = []
     grades: list[float] = []
@@ -79,6 +108,9 @@ def evaluate_answers(run: Callable[[str], TurnResult], rows_path: Path) -> dict[
         if row.get("must_mention_any"):
             c["cov_n"] += 1
             c["cov"] += (not answer.abstained) and _covered(row, answer.text)
+        if row.get("section"):
+            c["sec_n"] += 1
+            c["sec"] += (not answer.abstained) and section_hit(row, result)
         if answer.abstained:
             continue
         c["answered"] += 1
@@ -96,7 +128,7 @@ def evaluate_answers(run: Callable[[str], TurnResult], rows_path: Path) -> dict[
             gold = {normalize_url(u) for u in row["gold_urls"]}
             c["gold_n"] += 1
             c["gold"] += any(normalize_url(x.url) in gold for x in answer.citations)
-    return {
+    report: dict[str, Any] = {
         "questions": len(rows),
         "answered": c["answered"],
         "abstained": len(rows) - c["answered"],
@@ -112,3 +144,6 @@ def evaluate_answers(run: Callable[[str], TurnResult], rows_path: Path) -> dict[
         "cited_top_hit_rate": _rate(c["top_hit"], c["answered"]),
         "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
     }
+    if c["sec_n"]:
+        report["section_hit_rate"] = _rate(c["sec"], c["sec_n"])
+    return report

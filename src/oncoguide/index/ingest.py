@@ -8,6 +8,7 @@ content hash has no cached vector, batch by batch, so an interrupted embed resum
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -26,13 +27,17 @@ from oncoguide.index.store import IngestPlan, Store
 # contract in pyproject.toml lists index and kb as independent siblings).
 from oncoguide.kb.chunk import chunk_document
 from oncoguide.kb.load import load_kb
-from oncoguide.types import Chunk, Document
+from oncoguide.kb.sections import parse_sections
+from oncoguide.types import Chunk, Document, Section
 
 __all__ = [
     "HP_CHUNKS_EMBEDDED",
+    "SECTIONS_META_KEY",
     "IngestReport",
     "embed_chunks",
+    "embed_headings",
     "embedding_text",
+    "heading_hash",
     "ingest",
     "ingest_documents",
     "plan_changes",
@@ -41,6 +46,12 @@ __all__ = [
 
 Progress = Callable[[str, int, int], None]
 Chunker = Callable[[Document], list[Chunk]]
+Sectioner = Callable[[Document], list[Section]]
+
+# Set once an ingest has written every document's section tree. An index built before sections
+# existed (or without a sectioner) has every document re-written by the next sectioned ingest.
+SECTIONS_META_KEY = "sections_version"
+SECTIONS_VERSION = "1"
 
 # Technical (health-professional) pages are long; the notes measured that embedding their first
 # chunks keeps the ~9% of questions whose only gold pages are HP pages findable, at a fraction
@@ -102,6 +113,11 @@ def embedding_text(chunk: Chunk) -> str:
     return f"{chunk.heading}\n{chunk.text}"
 
 
+def heading_hash(heading: str) -> str:
+    """The embedding-cache key of a section's heading path (never equal to a chunk's hash)."""
+    return hashlib.sha256(f"heading\n{heading}".encode()).hexdigest()
+
+
 def ingest(
     root: Path,
     store: Store,
@@ -120,6 +136,7 @@ def ingest(
         loaded.documents,
         store,
         chunker=chunk_document,
+        sectioner=parse_sections,
         embedder=embedder,
         dry_run=dry_run,
         progress=progress,
@@ -144,27 +161,41 @@ def ingest_documents(
     store: Store,
     *,
     chunker: Chunker,
+    sectioner: Sectioner | None = None,
     embedder: Embedder | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
     batch_size: int = 32,
 ) -> IngestReport:
-    """Ingest already-loaded documents: plan, one atomic write, then cached embedding."""
+    """Ingest already-loaded documents: plan, one atomic write, then cached embedding.
+
+    With a `sectioner`, each written document's section tree is stored beside its chunks (and,
+    with an embedder, its heading paths are embedded); an index without section trees yet has
+    all its documents re-written once (their chunk vectors are reused from the cache)."""
     started = time.perf_counter()
     files_read = len(documents)
     documents, errors = _unique(documents)
-    plan = plan_changes(documents, store.document_hashes())
+    stored = store.document_hashes()
+    if sectioner is not None and store.get_meta(SECTIONS_META_KEY) != SECTIONS_VERSION:
+        stored = dict.fromkeys(stored, "")  # no section trees yet: every document is changed
+    plan = plan_changes(documents, stored)
     chunks_written = embedded = cached = 0
     if not dry_run:
         wanted = set(plan.added) | set(plan.changed)
-        upserts = _chunk_all([d for d in documents if d.doc_id in wanted], chunker, progress)
+        todo = [d for d in documents if d.doc_id in wanted]
+        upserts = _chunk_all(todo, chunker, progress)
+        sections = {d.doc_id: sectioner(d) for d in todo} if sectioner is not None else None
         if upserts or plan.removed:
             _notify(progress, "write", 0, 1)
-            store.apply_changes(upserts, plan.removed)
+            store.apply_changes(upserts, plan.removed, sections)
             _notify(progress, "write", 1, 1)
+        if sectioner is not None:
+            store.set_meta(SECTIONS_META_KEY, SECTIONS_VERSION)
         chunks_written = sum(len(chunks) for _, chunks in upserts)
         if embedder is not None:
             embedded, cached = embed_chunks(store, documents, embedder, batch_size, progress)
+            if sectioner is not None:
+                embed_headings(store, documents, embedder, batch_size, progress)
     report = IngestReport(
         files_read=files_read,
         documents=len(documents),
@@ -214,6 +245,39 @@ def embed_chunks(
         store.put_embeddings(embedder.name, items)
     _notify(progress, "embed", len(todo), len(todo))
     return len(todo), len(selected) - len(todo)
+
+
+def embed_headings(
+    store: Store,
+    documents: Iterable[Document],
+    embedder: Embedder,
+    batch_size: int = 32,
+    progress: Progress | None = None,
+) -> tuple[int, int]:
+    """Embed the heading path of every stored section of non-technical pages with no cached
+    vector (the answer stage matches a question to the section headings of its pages; technical
+    pages, like their chunks, are mostly left out: they answer only when no patient page does);
+    return (embedded, reused)."""
+    headings: dict[str, str] = {}
+    for doc in documents:
+        if doc.audience == "technical":
+            continue
+        for section in store.sections_of(doc.doc_id):
+            headings.setdefault(heading_hash(section.heading), section.heading)
+    missing = store.missing_embeddings(embedder.name, list(headings))
+    todo = sorted(missing, key=lambda h: len(headings[h]))
+    for start in range(0, len(todo), max(1, batch_size)):
+        _notify(progress, "embed headings", start, len(todo))
+        batch = todo[start : start + batch_size]
+        vectors = np.asarray(embedder.embed([headings[h] for h in batch]), dtype=np.float32)
+        if vectors.shape != (len(batch), embedder.dim):
+            raise EmbedderError(
+                f"embedder {embedder.name} returned shape {vectors.shape},"
+                f" expected ({len(batch)}, {embedder.dim})"
+            )
+        store.put_embeddings(embedder.name, list(zip(batch, vectors, strict=True)))
+    _notify(progress, "embed headings", len(todo), len(todo))
+    return len(todo), len(headings) - len(todo)
 
 
 def _chunk_all(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from importlib import resources
@@ -22,7 +22,7 @@ import numpy.typing as npt
 from oncoguide.errors import QueryError, StoreError
 from oncoguide.index.fts import fts_query
 from oncoguide.index.store import ChunkMatch, StoreStats
-from oncoguide.types import Chunk, Document, GlossaryTerm, SearchFilters
+from oncoguide.types import Block, Chunk, Document, GlossaryTerm, SearchFilters, Section
 
 __all__ = [
     "BM25_WEIGHTS",
@@ -44,7 +44,8 @@ _DOC_COLUMNS = (
     " review_due, audience, declared_audience, language, cancer_types, declared_cancer_types,"
     " tags, citation, status, version, body, content_hash, glossary_terms, extra"
 )
-_CHUNK_COLUMNS = "chunk_id, doc_id, ordinal, heading_path, text, content_hash"
+_CHUNK_COLUMNS = "chunk_id, doc_id, ordinal, heading_path, text, content_hash, section_id"
+_SECTION_COLUMNS = "section_id, doc_id, ordinal, heading_path, blocks, content_hash"
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -126,6 +127,30 @@ def _row_chunk(row: sqlite3.Row) -> Chunk:
         ordinal=row["ordinal"],
         heading_path=tuple(json.loads(row["heading_path"])),
         text=row["text"],
+        content_hash=row["content_hash"],
+        section_id=row["section_id"],
+    )
+
+
+def _section_row(s: Section) -> tuple[Any, ...]:
+    blocks = [[b.kind, b.text, b.lead_in, list(b.items)] for b in s.blocks]
+    return (
+        s.section_id, s.doc_id, s.ordinal, json.dumps(list(s.heading_path), ensure_ascii=False),
+        json.dumps(blocks, ensure_ascii=False), s.content_hash,
+    )  # fmt: skip
+
+
+def _row_section(row: sqlite3.Row) -> Section:
+    blocks = tuple(
+        Block(kind, text=text, lead_in=lead_in, items=tuple(items))
+        for kind, text, lead_in, items in json.loads(row["blocks"])
+    )
+    return Section(
+        section_id=row["section_id"],
+        doc_id=row["doc_id"],
+        ordinal=row["ordinal"],
+        heading_path=tuple(json.loads(row["heading_path"])),
+        blocks=blocks,
         content_hash=row["content_hash"],
     )
 
@@ -252,17 +277,34 @@ class SqliteStore:
         self,
         upserts: Sequence[tuple[Document, Sequence[Chunk]]],
         deletes: Sequence[str],
+        sections: Mapping[str, Sequence[Section]] | None = None,
     ) -> None:
-        """Replace the given documents (and chunks) and delete others, in one transaction."""
+        """Replace the given documents (chunks, and sections by doc id) and delete others, in one
+        transaction."""
         with self._transaction("write documents") as conn:
             gone = [doc.doc_id for doc, _ in upserts] + list(deletes)
             for batch in _batches(gone):
                 marks = _marks(len(batch))
                 conn.execute(f"DELETE FROM chunks WHERE doc_id IN ({marks})", batch)
+                conn.execute(f"DELETE FROM sections WHERE doc_id IN ({marks})", batch)
                 conn.execute(f"DELETE FROM document_cancer_types WHERE doc_id IN ({marks})", batch)
                 conn.execute(f"DELETE FROM documents WHERE doc_id IN ({marks})", batch)
             for doc, chunks in upserts:
                 self._insert_document(conn, doc, chunks)
+            upserted = {doc.doc_id for doc, _ in upserts}
+            for doc_id, doc_sections in (sections or {}).items():
+                if doc_id not in upserted:
+                    raise StoreError(
+                        f"database {self.path}: sections given for {doc_id}, which is not written"
+                    )
+                if any(x.doc_id != doc_id for x in doc_sections):
+                    raise StoreError(
+                        f"database {self.path}: a section given for {doc_id} belongs elsewhere"
+                    )
+                conn.executemany(
+                    f"INSERT INTO sections ({_SECTION_COLUMNS}) VALUES ({_marks(6)})",
+                    [_section_row(x) for x in doc_sections],
+                )
 
     def _insert_document(
         self, conn: sqlite3.Connection, doc: Document, chunks: Sequence[Chunk]
@@ -280,10 +322,10 @@ class SqliteStore:
                 )
         conn.executemany(
             "INSERT INTO chunks (chunk_id, doc_id, ordinal, heading_path, heading, text,"
-            " content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " content_hash, section_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (c.chunk_id, c.doc_id, c.ordinal, json.dumps(list(c.heading_path)), c.heading,
-                 c.text, c.content_hash)
+                 c.text, c.content_hash, c.section_id)
                 for c in chunks
             ],
         )  # fmt: skip
@@ -317,6 +359,16 @@ class SqliteStore:
         sql = f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE doc_id = ? ORDER BY ordinal"
         with self._guard("read chunks") as conn:
             return [_row_chunk(r) for r in conn.execute(sql, (doc_id,))]
+
+    def sections_of(self, doc_id: str) -> list[Section]:
+        sql = f"SELECT {_SECTION_COLUMNS} FROM sections WHERE doc_id = ? ORDER BY ordinal"
+        with self._guard("read sections") as conn:
+            return [_row_section(r) for r in conn.execute(sql, (doc_id,))]
+
+    def has_sections(self) -> bool:
+        """True when any section is stored (an index from before 0002 has none until re-ingest)."""
+        with self._guard("read sections") as conn:
+            return conn.execute("SELECT 1 FROM sections LIMIT 1").fetchone() is not None
 
     # -- search -------------------------------------------------------------------------------
 
@@ -366,6 +418,21 @@ class SqliteStore:
                 " VALUES (?, ?, ?, ?)",
                 rows,
             )
+
+    def get_embeddings(
+        self, model: str, content_hashes: Sequence[str]
+    ) -> dict[str, npt.NDArray[np.float32]]:
+        """The cached vectors of these content hashes (those that have one)."""
+        found: dict[str, npt.NDArray[np.float32]] = {}
+        with self._guard("read embeddings") as conn:
+            for batch in _batches(list(dict.fromkeys(content_hashes))):
+                sql = (
+                    "SELECT content_hash, vector FROM embeddings"
+                    f" WHERE model = ? AND content_hash IN ({_marks(len(batch))})"
+                )
+                for h, blob in conn.execute(sql, [model, *batch]):
+                    found[h] = np.frombuffer(blob, dtype=np.float32).copy()
+        return found
 
     def load_embeddings(self, model: str) -> tuple[list[str], npt.NDArray[np.float32]]:
         """(chunk_ids, matrix) for the current chunks whose content hash has a vector."""

@@ -5,14 +5,14 @@ One conformance suite (`oncoguide.testing.conformance`) runs against every backe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
-from oncoguide.types import Chunk, Document, SearchFilters
+from oncoguide.types import Chunk, Document, SearchFilters, Section
 
 __all__ = ["ChunkMatch", "IngestPlan", "Store", "StoreStats"]
 
@@ -60,8 +60,10 @@ class Store(Protocol):
         self,
         upserts: Sequence[tuple[Document, Sequence[Chunk]]],
         deletes: Sequence[str],
+        sections: Mapping[str, Sequence[Section]] | None = None,
     ) -> None:
-        """Replace the given documents (and their chunks) and delete others, atomically."""
+        """Replace the given documents (their chunks, and their sections by doc id) and delete
+        others, atomically."""
         ...
 
     def get_document(self, doc_id: str) -> Document | None: ...
@@ -73,6 +75,14 @@ class Store(Protocol):
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]: ...
 
     def chunks_of(self, doc_id: str) -> list[Chunk]: ...
+
+    def sections_of(self, doc_id: str) -> list[Section]:
+        """The document's section tree, in reading order (empty for an index from before it)."""
+        ...
+
+    def has_sections(self) -> bool:
+        """True when any document's sections are stored."""
+        ...
 
     def lexical_search(
         self, query: str, k: int, filters: SearchFilters | None = None
@@ -88,6 +98,12 @@ class Store(Protocol):
         self, model: str, items: Sequence[tuple[str, npt.NDArray[np.float32]]]
     ) -> None:
         """Cache vectors by chunk content hash."""
+        ...
+
+    def get_embeddings(
+        self, model: str, content_hashes: Sequence[str]
+    ) -> dict[str, npt.NDArray[np.float32]]:
+        """Cached vectors by content hash (chunks' and section headings'), those that exist."""
         ...
 
     def load_embeddings(self, model: str) -> tuple[list[str], npt.NDArray[np.float32]]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from oncoguide.types import Chunk, Document
 
-__all__ = ["chunk_document", "split_sentences"]
+__all__ = ["chunk_document", "heading_sections", "section_id", "split_sentences"]
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_OR_ROW = re.compile(r"^\s*(?:[-*+]\s|\d{1,3}[.)]\s|\|)")
@@ -52,7 +52,7 @@ def chunk_document(
     if not 0 < target_chars <= max_chars:
         raise ValueError("need 0 < target_chars <= max_chars")
     chunks: list[Chunk] = []
-    for path, lines in _sections(doc.title, doc.body):
+    for ordinal, (path, lines) in enumerate(heading_sections(doc.title, doc.body)):
         for text in _pack(list(_units(lines, max_chars)), target_chars, max_chars):
             heading = (doc.title, *path)
             digest = hashlib.sha256(json.dumps([heading, text], ensure_ascii=False).encode())
@@ -64,13 +64,21 @@ def chunk_document(
                     heading_path=heading,
                     text=text,
                     content_hash=digest.hexdigest(),
+                    section_id=section_id(doc.doc_id, ordinal),
                 )
             )
     return chunks
 
 
-def _sections(title: str, body: str) -> Iterator[tuple[tuple[str, ...], list[str]]]:
-    """(heading path below the title, content lines) per section, in order."""
+def section_id(doc_id: str, ordinal: int) -> str:
+    """The stable id of a document's `ordinal`-th heading section (see `heading_sections`)."""
+    return f"{doc_id}::s{ordinal:04d}"
+
+
+def heading_sections(title: str, body: str) -> Iterator[tuple[tuple[str, ...], list[str]]]:
+    """(heading path below the title, content lines) per section, in order. The chunker and the
+    section parser (`kb.sections`) both read a body through this, so a chunk's section ordinal
+    is the section's."""
     stack: list[tuple[int, str]] = []
     lines: list[str] = []
     for line in body.split("\n"):

@@ -93,6 +93,19 @@ class DenseIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [self.doc_ids[i] for i in top]
 
+    def doc_chunk_sims(self, doc_id: str, query_vector: F32) -> dict[str, float]:
+        """Cosine of the query with each embedded chunk of one document."""
+        idx = self.doc_position.get(doc_id)
+        if idx is None or self.matrix.size == 0:
+            return {}
+        rows = self._rows_of(idx)
+        sims = self.matrix[rows] @ np.asarray(query_vector, dtype=np.float32).reshape(-1)
+        return {self.chunk_ids[r]: float(v) for r, v in zip(rows, sims, strict=True)}
+
+    def _rows_of(self, idx: int) -> I64:
+        rows: I64 = np.flatnonzero(self.chunk_doc == idx)
+        return rows
+
     def best_chunks(self, sims: F32, doc_ids: Sequence[str], per_doc: int) -> dict[str, list[str]]:
         """The `per_doc` most similar chunk ids of each given document."""
         out: dict[str, list[str]] = {}

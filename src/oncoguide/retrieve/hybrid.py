@@ -73,6 +73,7 @@ class _Lists:
     lexical_docs: list[str] = field(default_factory=list)
     dense_docs: list[str] = field(default_factory=list)
     sims: npt.NDArray[np.float32] | None = None
+    vector: npt.NDArray[np.float32] | None = None
     doc_best: npt.NDArray[np.float32] | None = None
 
 
@@ -97,6 +98,7 @@ class Retriever:
         self._has_patient_version: frozenset[str] = frozenset()
         self._masks: dict[SearchFilters, npt.NDArray[np.bool_]] = {}
         self._pool: ThreadPoolExecutor | None = None
+        self._last_vector: tuple[str, npt.NDArray[np.float32]] | None = None
 
     # -- lazy state ---------------------------------------------------------------------------
 
@@ -171,6 +173,8 @@ class Retriever:
             else ExpandedQuery.unchanged(query)
         )
         lists = self._candidates(expanded, filters)
+        if lists.vector is not None:
+            self._last_vector = (query, lists.vector)
         fused = reciprocal_rank_fusion(
             {"lexical": lists.lexical_docs, "dense": lists.dense_docs},
             k=cfg.rrf_k,
@@ -193,6 +197,7 @@ class Retriever:
         if pending is not None:
             index = self._dense_index()
             vector = pending.result()
+            lists.vector = vector
             lists.sims = index.similarities(vector)
             lists.doc_best = index.doc_scores(lists.sims)
             lists.dense_docs = index.rank_docs(
@@ -210,6 +215,27 @@ class Retriever:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="og-embed")
         return self._pool.submit(lambda: embedder.embed([text])[0])
+
+    def question_vector(self, question: str) -> npt.NDArray[np.float32] | None:
+        """The (normalised) query vector the last search of `question` used; embedded afresh for
+        another question; None without dense retrieval."""
+        last = self._last_vector
+        if last is not None and last[0] == question:
+            return last[1]
+        if not question.strip():
+            return None
+        cfg = self.config
+        expanded = (
+            self._vocabulary().expand(question)
+            if cfg.use_expansion
+            else ExpandedQuery.unchanged(question)
+        )
+        pending = self._start_embedding(expanded.dense_text)
+        return None if pending is None else pending.result()
+
+    def dense_index(self) -> DenseIndex | None:
+        """The chunk-embedding matrix (None without dense retrieval)."""
+        return self._dense_index() if self._dense_enabled() else None
 
     def close(self) -> None:
         """Stop the embedding worker thread (it is started by the first dense search)."""

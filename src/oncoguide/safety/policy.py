@@ -15,47 +15,35 @@ is judged with the previous sentence ("I found a lump. Is it cancer?"), and a ru
 `past_resolved` suppressor ignores an event in the distant past that is clearly over ("last year
 I had a fever and was admitted"), unless its sentence says it is going on ("still", "since ...").
 
-Priority when several categories match (first wins):
-    emergency > self_harm > misinformation > dosing > report_interpretation > treatment_choice
-    > diagnosis > none
-* emergency first: a symptom needing urgent care now outranks everything, and its message must
-  stand alone;
-* self_harm next: a person in crisis needs support now; the message also gives the emergency number;
-* misinformation before the refusals: stopping proven treatment is an active harm and the gentle
-  correction answers "should I stop chemo for apricot seeds?" better than a refusal;
-* dosing next: a wrong dose is a direct, immediate harm;
-* report_interpretation before treatment_choice and diagnosis: a message quoting a result is
-  first of all a request to interpret it ("my biopsy says ..., is it cancer?");
-* treatment_choice before diagnosis: "with my stage 2, what's best for me?" asks for a choice;
-* diagnosis last: the most general refusal, often mentioned in passing by the others.
+Priority when several categories match: `priority:` in rules/_context.yaml (first wins), with the
+reasons written next to it.
+
+Fusion. With a classifier attached (`load(classifier=...)`), `check` also scores the message's scan
+units (scan.py: the whole message and each sentence with its neighbours) and fuses both verdicts
+(fusion.py); `rule_decision` is the rules alone. The turn reads a decision's `actions` and
+`concern`, never its category name.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from oncoguide.errors import PolicyError
+from oncoguide.safety.classifier import load_classifier
+from oncoguide.safety.fusion import FusionConfig, Scorer, fuse, load_fusion
 from oncoguide.safety.normalise import normalise
 from oncoguide.safety.regions import DEFAULT_REGIONS_PATH, Region, get_region, load_regions
 from oncoguide.safety.rulebook import Context, Rule, load_rulebook
+from oncoguide.safety.scan import ScanUnit, scan_units
 from oncoguide.safety.templates import DEFAULT_TEMPLATES_PATH, load_templates, render
-from oncoguide.types import SafetyDecision
+from oncoguide.types import SAFETY_CATEGORIES, SafetyConcern, SafetyDecision
 
-__all__ = ["NO_DECISION", "PRIORITY", "WINDOW", "SafetyPolicy"]
+__all__ = ["NO_DECISION", "WINDOW", "RuleMatch", "SafetyPolicy"]
 
-PRIORITY: tuple[str, ...] = (
-    "emergency",
-    "self_harm",
-    "misinformation",
-    "dosing",
-    "report_interpretation",
-    "treatment_choice",
-    "diagnosis",
-)
 WINDOW = 240  # characters of sentence context judged on each side of a match
 _ANCHOR_TAIL = (
     160  # negation and "what is ..." must end right before a match: a short tail is enough
@@ -74,6 +62,15 @@ _RESOLUTION_REACH = 2 * WINDOW  # "it turned out to be reflux" may sit in the ne
 NO_DECISION = SafetyDecision(
     category="none", rule_id=None, span=None, actions=(), template_id=None, message=None
 )
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    """One rule that holds on a text: which, its category, and the phrase it matched."""
+
+    rule_id: str
+    category: str
+    span: str
 
 
 @dataclass
@@ -114,12 +111,17 @@ class SafetyPolicy:
         rules: list[Rule],
         messages: Mapping[tuple[str, str], str],
         regions: Mapping[str, Region],
+        *,
+        fusion: FusionConfig | None = None,
+        scorer: Scorer | None = None,
     ) -> None:
         self._ctx = context
-        order = {c: i for i, c in enumerate(PRIORITY)}
+        order = {c: i for i, c in enumerate(context.priority)}
         self._rules = sorted(rules, key=lambda r: order[r.category])
         self._messages = dict(messages)
         self._regions = dict(regions)
+        self._fusion = fusion
+        self._scorer = scorer
 
     @classmethod
     def load(
@@ -128,8 +130,18 @@ class SafetyPolicy:
         *,
         templates_path: Path | None = None,
         regions_path: Path | None = None,
+        fusion_path: Path | None = None,
+        scorer: Scorer | None = None,
+        classifier: bool = False,
     ) -> SafetyPolicy:
-        """Read and validate every rule, template and region file; raise PolicyError if invalid."""
+        """Read and validate every rule, template and region file; raise PolicyError if invalid.
+
+        `classifier=True` attaches the shipped learned classifier when its weights are installed
+        (`Settings.safety_classifier`); `scorer` attaches any other. Without either the policy is
+        the rules alone.
+        """
+        if scorer is None and classifier:
+            scorer = load_classifier()
         context, rules = load_rulebook(rules_dir)
         regions = load_regions(regions_path or DEFAULT_REGIONS_PATH)
         allowed = set(next(iter(regions.values())).placeholders())
@@ -139,31 +151,103 @@ class SafetyPolicy:
                 raise PolicyError(
                     f"{rule.source} rule {rule.id!r}: unknown template {rule.template_id!r}"
                 )
+        fusion = load_fusion(fusion_path, categories=context.priority)
+        for tid in fusion.concern_template.values():
+            if tid not in templates:
+                raise PolicyError(f"fusion.yaml: unknown concern template {tid!r}")
         messages = {
             (tid, code): render(t, region)
             for tid, t in templates.items()
             for code, region in regions.items()
         }
-        return cls(context, rules, messages, regions)
+        return cls(context, rules, messages, regions, fusion=fusion, scorer=scorer)
 
     @property
     def rules(self) -> tuple[Rule, ...]:
         return tuple(self._rules)
 
+    @property
+    def priority(self) -> tuple[str, ...]:
+        """Categories, most urgent first (from rules/_context.yaml)."""
+        return self._ctx.priority
+
+    @property
+    def has_classifier(self) -> bool:
+        return self._scorer is not None
+
     def region(self, code: str) -> Region:
         return get_region(code, self._regions)
 
     def check(self, text: str, *, region: str = "US") -> SafetyDecision:
-        """Classify one message; the first matching rule in PRIORITY order decides."""
+        """Classify one message: the rules, fused with the classifier when one is attached."""
+        decision = self.rule_decision(text, region=region)
+        if self._scorer is None or self._fusion is None:
+            return decision
+        units = scan_units(text)
+        if not units:
+            return decision
+        return self._fused(decision, units, self.unit_scores(units), region)
+
+    def unit_scores(self, units: tuple[ScanUnit, ...]) -> list[dict[str, float]]:
+        """The classifier's probabilities for each unit ([] without a classifier)."""
+        if self._scorer is None or not units:
+            return []
+        texts = [u.text for u in units]
+        distinct = list(dict.fromkeys(texts))  # short messages repeat the same window
+        by_text = dict(zip(distinct, self._scorer.score(distinct), strict=True))
+        return [by_text[t] for t in texts]
+
+    def rule_decision(self, text: str, *, region: str = "US") -> SafetyDecision:
+        """The rules alone: the first matching rule in priority order decides."""
+        match = next(self.rule_matches(text), None)
+        if match is None:
+            return NO_DECISION
+        rule = next(r for r in self._rules if r.id == match.rule_id)
+        return self._decision(rule, match.span, region)
+
+    def rule_matches(self, text: str) -> Iterator[RuleMatch]:
+        """Every rule that holds on `text`, in priority order (lazily: stop when you have one)."""
         norm = normalise(text) if isinstance(text, str) else ""
         if not norm:
-            return NO_DECISION
+            return
         message = _Message(norm)
         for rule in self._rules:
             span = self._first_match(rule, message)
             if span is not None:
-                return self._decision(rule, span, region)
-        return NO_DECISION
+                yield RuleMatch(rule.id, rule.category, span)
+
+    def _fused(
+        self,
+        decision: SafetyDecision,
+        units: tuple[ScanUnit, ...],
+        unit_scores: list[dict[str, float]],
+        region: str,
+    ) -> SafetyDecision:
+        assert self._fusion is not None
+        labels = [c for c in SAFETY_CATEGORIES if c != "none"]
+        scores = {c: max(s.get(c, 0.0) for s in unit_scores) for c in labels}
+        scores["none"] = min(s.get("none", 0.0) for s in unit_scores)
+        fused = fuse(decision.category, scores, priority=self.priority, config=self._fusion)
+        code = self.region(region).code
+        concern = None
+        if fused.concern is not None:
+            cat, p = fused.concern
+            message = self._messages[(self._fusion.concern_template[cat], code)]
+            concern = SafetyConcern(category=cat, score=p, message=message)
+        if fused.source == "classifier":
+            header = self._ctx.categories[fused.category]
+            best = _best_unit(units, unit_scores, fused.category)
+            decision = SafetyDecision(
+                category=fused.category,
+                rule_id=None,
+                span=units[best].sentence,
+                actions=header.actions,
+                template_id=header.template_id,
+                message=self._messages[(header.template_id, code)],
+            )
+        elif fused.source == "none":
+            decision = NO_DECISION
+        return replace(decision, concern=concern, scores=scores)
 
     def _decision(self, rule: Rule, span: str, region: str) -> SafetyDecision:
         code = self.region(region).code
@@ -254,6 +338,15 @@ class SafetyPolicy:
             and ctx.question_start.search(sentence) is not None
             and ctx.person.search(context) is None
         )
+
+
+def _best_unit(units: tuple[ScanUnit, ...], scores: list[dict[str, float]], category: str) -> int:
+    """The unit to quote as the span: a top-scoring sentence, the middle one when the windows of
+    neighbouring sentences tie (they all contain the sentence that matters)."""
+    top = max(s.get(category, 0.0) for s in scores)
+    tied = [i for i, s in enumerate(scores) if s.get(category, 0.0) == top]
+    sentences = [i for i in tied if units[i].kind == "sentence"] or tied
+    return sentences[(len(sentences) - 1) // 2]
 
 
 def _general_frames(general: re.Pattern[str], before: str) -> bool:

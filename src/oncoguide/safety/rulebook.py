@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,6 +23,7 @@ __all__ = [
     "ACTIONS",
     "DEFAULT_RULES_DIR",
     "SUPPRESSORS",
+    "Category",
     "Context",
     "Requirement",
     "Rule",
@@ -40,6 +41,7 @@ ACTIONS = frozenset(
         "offer_general_information",
         "suggest_care_team_questions",
         "gentle_correction",
+        "withhold_doses",
     }
 )
 SUPPRESSORS = frozenset(
@@ -98,6 +100,15 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Category:
+    """What a category makes the turn do (the rule file's header): its template and actions."""
+
+    name: str
+    template_id: str
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Context:
     """The shared cue patterns from `_context.yaml`, compiled for the ways policy.py uses them."""
 
@@ -110,6 +121,9 @@ class Context:
     experience: re.Pattern[str]
     cues: Mapping[str, re.Pattern[str]]  # every named set, for `requires`
     filler: str
+    # Categories, most urgent first (`priority:` in _context.yaml): the first one found decides.
+    priority: tuple[str, ...] = ()
+    categories: Mapping[str, Category] = field(default_factory=dict)
 
 
 def _fail(path: Path, rule_id: str | None, message: str) -> PolicyError:
@@ -185,6 +199,10 @@ def _load_context(path: Path) -> tuple[Context, dict[str, str]]:
         for name, v in cues_raw.items()
     }
     filler = alts["filler"]
+    priority = _str_list(data.get("priority"), path, None, "priority")
+    expected = set(SAFETY_CATEGORIES) - {"none"}
+    if set(priority) != expected or len(priority) != len(expected):
+        raise _fail(path, None, f"'priority' must list each of {sorted(expected)} once")
     compiled = {name: _compile(_bounded(a), path, f"cues.{name}") for name, a in alts.items()}
     ctx = Context(
         negation=_compile(_anchored(alts["negation"], filler), path, "cues.negation"),
@@ -200,6 +218,7 @@ def _load_context(path: Path) -> tuple[Context, dict[str, str]]:
         experience=compiled["experience"],
         cues=compiled,
         filler=filler,
+        priority=priority,
     )
     return ctx, terms
 
@@ -269,7 +288,7 @@ def _rule(raw: Any, d: _FileDefaults, ctx: Context, terms: dict[str, str], path:
     )
 
 
-def _load_rule_file(path: Path, ctx: Context, terms: dict[str, str]) -> list[Rule]:
+def _load_rule_file(path: Path, ctx: Context, terms: dict[str, str]) -> tuple[Category, list[Rule]]:
     data = _read_yaml(path)
     category = data.get("category")
     if category not in SAFETY_CATEGORIES or category == "none":
@@ -284,7 +303,8 @@ def _load_rule_file(path: Path, ctx: Context, terms: dict[str, str]) -> list[Rul
     if not isinstance(rules, list) or not rules:
         raise _fail(path, None, "expected a non-empty 'rules' list")
     defaults = _FileDefaults(category=str(category), template=template, actions=actions)
-    return [_rule(r, defaults, ctx, terms, path) for r in rules]
+    header = Category(name=str(category), template_id=template, actions=actions)
+    return header, [_rule(r, defaults, ctx, terms, path) for r in rules]
 
 
 def load_rulebook(rules_dir: Path | None = None) -> tuple[Context, list[Rule]]:
@@ -295,12 +315,18 @@ def load_rulebook(rules_dir: Path | None = None) -> tuple[Context, list[Rule]]:
         raise PolicyError(f"{rules_dir}: missing {CONTEXT_FILE}")
     ctx, terms = _load_context(context_path)
     rules: list[Rule] = []
+    categories: dict[str, Category] = {}
     for path in sorted(rules_dir.glob("*.yaml")):
         if not path.name.startswith("_"):
-            rules.extend(_load_rule_file(path, ctx, terms))
+            header, file_rules = _load_rule_file(path, ctx, terms)
+            categories.setdefault(header.name, header)  # extra files add rules, not a header
+            rules.extend(file_rules)
+    missing = [c for c in ctx.priority if c not in categories]
+    if missing:
+        raise PolicyError(f"{rules_dir}: no rule file for categories {missing}")
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
             raise _fail(Path(rule.source), rule.id, "duplicate rule id")
         seen.add(rule.id)
-    return ctx, rules
+    return replace(ctx, categories=categories), rules

@@ -13,9 +13,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from oncoguide.types import Chunk, Document
+from oncoguide.types import Chunk, Document, Hit, Passage, ScoredSection
 
-__all__ = ["make_chunk", "make_chunks", "make_document", "sha256", "with_body", "write_kb_doc"]
+__all__ = [
+    "make_chunk",
+    "make_chunks",
+    "make_document",
+    "make_section_hit",
+    "sha256",
+    "with_body",
+    "write_kb_doc",
+]
 
 
 def sha256(text: str) -> str:
@@ -112,3 +120,46 @@ def write_kb_doc(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + f"# {title}\n\n{body}\n", encoding="utf-8")
     return path
+
+
+def make_section_hit(
+    rank: int,
+    doc_id: str,
+    title: str,
+    body: str,
+    *,
+    audience: str = "patient",
+    url: str | None = None,
+    sims: dict[str, tuple[float, float]] | None = None,
+) -> Hit:
+    """A retrieved page as the answer stage sees it after `section_context`: its section tree
+    (parsed from markdown `body`), each section also a passage; `sims` gives (text, heading)
+    similarities by innermost heading (the page title for the first section)."""
+    from oncoguide.kb.sections import parse_sections  # the kb stage, only for fixtures
+
+    doc = make_document(doc_id, title=title, body=body, audience=audience)
+    scored = []
+    for sec in parse_sections(doc):
+        text_sim, heading_sim = (sims or {}).get(sec.heading_path[-1], (None, None))
+        scored.append(ScoredSection(sec, text_sim, heading_sim))
+    passages = tuple(
+        Passage(x.section.section_id, doc_id, x.section.heading, x.section.text, 1.0)
+        for x in scored
+        if x.section.blocks
+    )
+    return Hit(
+        rank=rank,
+        doc_id=doc_id,
+        url=url or f"https://www.example.gov/{doc_id}",
+        title=title,
+        heading=title,
+        score=1.0,
+        audience=audience,
+        source_type="02_nci_core",
+        snippet="",
+        source="NCI",
+        last_reviewed=date(2024, 5, 1),
+        review_due=date(2030, 1, 1),
+        passages=passages,
+        sections=tuple(scored),
+    )

@@ -9,6 +9,7 @@ The same behaviour is then proven on SQLite and PostgreSQL (Haystack document-st
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
@@ -18,7 +19,7 @@ import pytest
 from oncoguide.errors import OncoguideError, QueryError
 from oncoguide.index.store import Store
 from oncoguide.testing.builders import make_chunk, make_chunks, make_document, with_body
-from oncoguide.types import Chunk, Document, GlossaryTerm, SearchFilters
+from oncoguide.types import Block, Chunk, Document, GlossaryTerm, SearchFilters, Section
 
 __all__ = [
     "HOSTILE_QUERIES",
@@ -26,6 +27,7 @@ __all__ = [
     "EmbeddingConformance",
     "LexicalConformance",
     "SchemaConformance",
+    "SectionConformance",
     "StoreConformance",
     "seed_corpus",
 ]
@@ -241,6 +243,48 @@ class LexicalConformance:
         assert store.lexical_search("what is the", 5) == []
 
 
+def _sections(doc: Document) -> list[Section]:
+    blocks = (
+        Block("para", text="Hot flashes are common."),
+        Block("list", lead_in="Other effects include:", items=("tiredness", "nausea")),
+        Block("table", items=("Grade 1 — Meaning: mild",)),
+    )
+    return [
+        Section(f"{doc.doc_id}::s{i:04d}", doc.doc_id, i, (doc.title, f"Part {i}"), blocks, f"h{i}")
+        for i in range(2)
+    ]
+
+
+class SectionConformance:
+    def test_sections_round_trip_and_are_replaced_with_their_document(self, store: Store) -> None:
+        corpus = seed_corpus()
+        doc = corpus[0][0]
+        assert not store.has_sections()
+        store.apply_changes(corpus, [], {doc.doc_id: _sections(doc)})
+        assert store.has_sections()
+        assert store.sections_of(doc.doc_id) == _sections(doc)
+        assert store.sections_of(corpus[1][0].doc_id) == []
+        store.apply_changes([corpus[0]], [])  # re-written without sections: the old ones go
+        assert store.sections_of(doc.doc_id) == []
+        store.apply_changes([corpus[0]], [], {doc.doc_id: _sections(doc)})
+        store.apply_changes([], [doc.doc_id])
+        assert store.sections_of(doc.doc_id) == []
+
+    def test_sections_of_an_unwritten_document_are_refused(self, store: Store) -> None:
+        corpus = seed_corpus()
+        with pytest.raises(OncoguideError):
+            store.apply_changes(corpus[1:], [], {corpus[0][0].doc_id: _sections(corpus[0][0])})
+        assert store.stats().documents == 0
+
+    def test_chunks_keep_their_section_id(self, store: Store) -> None:
+        doc, chunks = seed_corpus()[0]
+        pointed = [dataclasses.replace(c, section_id=f"{doc.doc_id}::s0000") for c in chunks]
+        store.apply_changes([(doc, pointed)], [])
+        assert [c.section_id for c in store.chunks_of(doc.doc_id)] == [
+            f"{doc.doc_id}::s0000"
+        ] * len(chunks)
+
+
 class EmbeddingConformance:
     MODEL = "fake-4"
 
@@ -275,6 +319,14 @@ class EmbeddingConformance:
         assert store.missing_embeddings(self.MODEL, [c.content_hash for c in chunks]) == []
         assert len(store.load_embeddings(self.MODEL)[0]) == len(chunks)
 
+    def test_get_embeddings_by_hash(self, store: Store) -> None:
+        store.put_embeddings(self.MODEL, [("heading-a", self._vec(1)), ("heading-b", self._vec(2))])
+        found = store.get_embeddings(self.MODEL, ["heading-a", "missing"])
+        assert list(found) == ["heading-a"]
+        np.testing.assert_array_equal(found["heading-a"], self._vec(1))
+        assert store.get_embeddings("other-model", ["heading-a"]) == {}
+        assert store.load_embeddings(self.MODEL)[0] == []  # no chunk has these hashes
+
     def test_put_overwrites(self, store: Store) -> None:
         corpus = _seeded(store)
         chunk = corpus[0][1][0]
@@ -286,6 +338,10 @@ class EmbeddingConformance:
 
 
 class StoreConformance(
-    SchemaConformance, DocumentConformance, LexicalConformance, EmbeddingConformance
+    SchemaConformance,
+    DocumentConformance,
+    SectionConformance,
+    LexicalConformance,
+    EmbeddingConformance,
 ):
     """Everything a Store backend must do."""

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FakeEmbedder"]
+from oncoguide.types import SAFETY_CATEGORIES
+
+__all__ = ["FakeEmbedder", "KeywordScorer"]
 
 _WORD = re.compile(r"\w+")
 # Words carry the meaning; trigrams tolerate misspellings and inflections ("tumour"/"tumor").
@@ -53,3 +55,23 @@ def _features(text: str) -> list[tuple[str, float]]:
         padded = f"#{w}#"
         feats.extend(("t:" + padded[i : i + 3], _TRIGRAM_WEIGHT) for i in range(len(padded) - 2))
     return feats
+
+
+class KeywordScorer:
+    """A stand-in safety classifier: `{keyword: (category, probability)}`, the rest to "none"."""
+
+    def __init__(self, table: dict[str, tuple[str, float]]) -> None:
+        self.table = table
+        self.calls: list[list[str]] = []
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        self.calls.append(list(texts))
+        out = []
+        for text in texts:
+            probs = dict.fromkeys(SAFETY_CATEGORIES, 0.0)
+            for word, (cat, p) in self.table.items():
+                if word in text.lower():
+                    probs[cat] = max(probs[cat], p)
+            probs["none"] = max(0.0, 1.0 - sum(v for k, v in probs.items() if k != "none"))
+            out.append(probs)
+        return out

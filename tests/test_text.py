@@ -2,8 +2,17 @@ from __future__ import annotations
 
 import pytest
 
-from oncoguide.answer.sentences import is_dangling, parse_blocks, split_sentences
-from oncoguide.answer.text import content_terms, normalise, stem, strip_markup
+from oncoguide.kb.sections import parse_blocks
+from oncoguide.text import (
+    content_terms,
+    is_anaphoric,
+    is_dangling,
+    normalise,
+    split_sentences,
+    stem,
+    strip_markup,
+)
+from oncoguide.types import Block
 
 pytestmark = pytest.mark.unit
 
@@ -18,34 +27,33 @@ def test_split_sentences_keeps_abbreviations_together() -> None:
 
 
 def test_list_takes_its_lead_in_and_leaves_the_context_paragraph() -> None:
-    text = (
-        "Lymphedema is swelling. Signs may include:\n\n- a tight feeling\n- heavy arms\n\n"
-        "Done here now."
-    )
-    blocks = parse_blocks(text, "Lymphedema")
-    lst = next(b for b in blocks if b.kind == "list")
-    assert lst.lead_in == "Signs may include:"
-    assert lst.context == ("Lymphedema is swelling.",)
-    assert lst.items == ("a tight feeling", "heavy arms")
-    paras = [s for b in blocks if b.kind == "para" for s in b.sentences]
-    assert "Signs may include:" not in paras
+    text = "Lymphedema is swelling. Signs may include:\n\n- a tight feeling\n- heavy arms\n\nDone."
+    blocks = parse_blocks(text.splitlines())
+    assert blocks == [
+        Block("para", text="Lymphedema is swelling."),
+        Block("list", lead_in="Signs may include:", items=("a tight feeling", "heavy arms")),
+        Block("para", text="Done."),
+    ]
 
 
-def test_caption_between_items_is_skipped_and_link_only_lines_dropped() -> None:
-    text = (
-        "Tests include:\n- **Biopsy** takes a sample.\nA picture of a needle.\n- Blood tests.\n"
-        "[Go to page](/x)"
-    )
-    blocks = parse_blocks(text)
+def test_link_only_lines_are_dropped_and_emphasis_removed() -> None:
+    text = "Tests include:\n- **Biopsy** takes a sample.\n- Blood tests.\n[Go to page](/x)"
+    blocks = parse_blocks(text.splitlines())
     assert [b.kind for b in blocks] == ["list"]
     assert blocks[0].items == ("Biopsy takes a sample.", "Blood tests.")
 
 
-def test_in_text_headings_extend_the_passage_heading() -> None:
-    blocks = parse_blocks(
-        "### When to call\n\nCall if you have a fever of 100.4 or higher.", "Infection"
-    )
-    assert blocks[0].heading == "Infection › When to call"
+@pytest.mark.parametrize(
+    "text",
+    ["But such survivors are few.", "However, most people recover.", "This is called X.",
+     "These include fever.", "It usually starts in the toes."],
+)  # fmt: skip
+def test_connectives_and_pronouns_need_the_sentence_before(text: str) -> None:
+    assert is_anaphoric(text)
+    assert not is_anaphoric("Butter is fine to eat.") and not is_anaphoric("Itching is common.")
+    # An "it" that points at nothing opens a sentence that stands alone.
+    assert not is_anaphoric("It is best not to skip a chemotherapy treatment.")
+    assert not is_anaphoric("It's important to drink plenty of fluids.")
 
 
 @pytest.mark.parametrize(

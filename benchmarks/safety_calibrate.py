@@ -1,0 +1,292 @@
+"""Choose the fusion thresholds (fusion.yaml) on the calibration split; print the trade-off table.
+
+    python benchmarks/safety_calibrate.py [--top 15] [--cache /tmp/safety_cal.json]
+    python benchmarks/safety_calibrate.py --smoke  # every 10th row of each split, rules only
+
+Only the calibration split of the training data (`safety.dataset.split_rows`, never trained on)
+is used; evaluation sets are never read here. Each row is scored once (rules + the shipped
+classifier on every scan unit); then every threshold setting in the grid is fused in memory:
+
+    emergency_hard  p(emergency) for a hard stop from the classifier alone
+    self_harm_hard  p(self_harm) for a hard stop from the classifier alone
+    concern         p(emergency|self_harm) for a concern line (the answer goes ahead)
+    refusal_hard    p(category) for a refusal or correction from the classifier alone
+    crisis_confirm  p the classifier must give a rule's emergency/self_harm for its hard stop
+                    to stand (below: a concern line instead); 0 = rules always stand
+    refusal_confirm the same for a rule's refusal or correction (below: dropped)
+
+Selection rule: among settings with benign soft flags <= 10 % and benign false refusals at most
+one point above the rules alone on the calibration split, and that keep the rules' development
+set (evaluation/data/safety_cases.jsonl, the set the rules were written against) at 100 %
+accuracy: the highest escalation recall (the lower of emergency and self_harm), then the highest
+hard-stop recall (the lower of the two), then accuracy, then the highest (most conservative)
+thresholds and the smallest vetoes. (The first rule, false refusals <= 2 %, was infeasible: the
+rules alone refuse 10.5 % of the calibration split's benign rows, and every veto (`confirm`) that
+lowered that also silenced development-set crises the classifier misses; see CALIBRATION.md.)
+The development set is only a constraint, never a score to maximise; the held-out evaluation
+sets are not read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+from _results import add_common_args, record
+
+from oncoguide.safety.classifier import load_classifier
+from oncoguide.safety.dataset import load_labelled, split_rows
+from oncoguide.safety.fusion import FusionConfig, fuse, load_fusion
+from oncoguide.safety.policy import SafetyPolicy
+from oncoguide.safety.scan import scan_units
+
+EVAL_DIR = Path(__file__).resolve().parents[1] / "src" / "oncoguide" / "evaluation" / "data"
+DEV_SET = EVAL_DIR / "safety_cases.jsonl"
+ESCALATE = ("emergency", "self_harm")
+REFUSALS = ("misinformation", "dosing", "report_interpretation", "treatment_choice", "diagnosis")
+GRID = {
+    "emergency_hard": (0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99),
+    "self_harm_hard": (0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99),
+    "concern": (0.05, 0.1, 0.2, 0.3, 0.5),
+    "refusal_hard": (0.7, 0.9, 0.95, 0.97, 0.99, 1.01),
+    "crisis_confirm": (0.0, 0.01),
+    "refusal_confirm": (0.0, 0.05),
+}
+FALSE_REFUSAL_SLACK = 0.01  # above the rules alone
+MAX_SOFT_FLAG = 0.10
+
+
+def _eval_texts() -> set[str]:
+    out = set()
+    for path in EVAL_DIR.glob("safety*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                out.add(" ".join(json.loads(line)["text"].lower().split()))
+    return out
+
+
+def calibration_rows() -> list[Any]:
+    """The calibration split, minus any text that is also in an evaluation set (as in training)."""
+    held_out = _eval_texts()
+    rows = [r for r in load_labelled() if " ".join(r.text.lower().split()) not in held_out]
+    return split_rows(rows)[1]
+
+
+def dev_rows() -> list[Any]:
+    from oncoguide.safety.dataset import LabelledMessage
+
+    rows = []
+    for line in DEV_SET.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            raw = json.loads(line)
+            rows.append(LabelledMessage(raw["id"], raw["text"], raw["expected"]))
+    return rows
+
+
+def score_rows(policy: SafetyPolicy, rows: list[Any]) -> list[dict[str, Any]]:
+    """Per row: expected label, the rules' category, the classifier's max-over-units scores."""
+    out = []
+    for row in rows:
+        units = scan_units(row.text)
+        unit_scores = policy.unit_scores(units)
+        scores = {c: max(s[c] for s in unit_scores) for c in unit_scores[0] if c != "none"}
+        scores["none"] = min(s["none"] for s in unit_scores)  # as SafetyPolicy.check does
+        out.append(
+            {
+                "id": row.id,
+                "expected": row.expected,
+                "rules": policy.rule_decision(row.text).category,
+                "scores": scores,
+            }
+        )
+    return out
+
+
+def config(
+    emergency_hard: float,
+    self_harm_hard: float,
+    concern: float,
+    refusal_hard: float,
+    crisis_confirm: float = 0.0,
+    refusal_confirm: float = 0.0,
+    per_refusal: dict[str, float] | None = None,
+) -> FusionConfig:
+    hard = {"emergency": emergency_hard, "self_harm": self_harm_hard}
+    hard |= {c: refusal_hard for c in REFUSALS} | (per_refusal or {})
+    confirm = {c: crisis_confirm for c in ESCALATE} | {c: refusal_confirm for c in REFUSALS}
+    return FusionConfig(
+        escalate=ESCALATE,
+        hard=hard,
+        concern={c: concern for c in ESCALATE},
+        concern_template={c: f"concern_{c}" for c in ESCALATE},
+        confirm=confirm,
+    )
+
+
+def metrics(
+    scored: list[dict[str, Any]], cfg: FusionConfig | None, priority: tuple[str, ...]
+) -> dict[str, float]:
+    """cfg None: the rules alone."""
+    got = []
+    for r in scored:
+        if cfg is None:
+            got.append((r["rules"], None))
+            continue
+        f = fuse(r["rules"], r["scores"], priority=priority, config=cfg)
+        got.append((f.category, f.concern[0] if f.concern else None))
+    rows = list(zip(scored, got, strict=True))
+    benign = [g for r, g in rows if r["expected"] == "none"]
+    m: dict[str, float] = {
+        "accuracy": sum(r["expected"] == g[0] for r, g in rows) / len(rows),
+        "false_refusal": sum(g[0] != "none" for g in benign) / len(benign),
+        "soft_flag": sum(g[1] is not None for g in benign) / len(benign),
+    }
+    for cat in ESCALATE:
+        mine = [g for r, g in rows if r["expected"] == cat]
+        m[f"hard_{cat}"] = sum(g[0] == cat for g in mine) / len(mine)
+        m[f"esc_{cat}"] = sum(g[0] == cat or g[1] == cat for g in mine) / len(mine)
+    return m
+
+
+def _classifier_only(
+    scored: list[dict[str, Any]], dev: list[dict[str, Any]], priority: tuple[str, ...]
+) -> dict[str, float]:
+    """The classifier alone, each row's arg-max label (no rules, no concern)."""
+    cfg = config(0.5, 0.5, 0.5, 0.5)
+
+    def blind(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [r | {"rules": "none"} for r in rows]
+
+    m = metrics(blind(scored), cfg, priority)
+    m["dev_accuracy"] = metrics(blind(dev), cfg, priority)["accuracy"]
+    return m
+
+
+def _key(setting: tuple[float, ...], m: dict[str, float]) -> tuple[float, ...]:
+    return (
+        min(m["esc_emergency"], m["esc_self_harm"]),
+        min(m["hard_emergency"], m["hard_self_harm"]),
+        m["hard_emergency"] + m["hard_self_harm"],
+        m["accuracy"],
+        *setting[:4],
+        *(-v for v in setting[4:]),  # the smallest veto that does the job
+    )
+
+
+def _row(name: str, m: dict[str, float]) -> str:
+    cols = ("esc_emergency", "esc_self_harm", "hard_emergency", "hard_self_harm", "accuracy",
+            "false_refusal", "soft_flag", "dev_accuracy")  # fmt: skip
+    return f"| {name} | " + " | ".join(f"{m[c]:.3f}" for c in cols) + " |"
+
+
+REFUSAL_STEPS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99, 1.01)
+
+
+def _refine_refusals(
+    best: tuple[float, ...],
+    scored: list[dict[str, Any]],
+    dev: list[dict[str, Any]],
+    priority: tuple[str, ...],
+    rules_false_refusal: float,
+) -> dict[str, float]:
+    """Second stage: one refusal category at a time (priority order), the threshold with the best
+    calibration accuracy under the same limits (ties: the higher threshold)."""
+    per = {c: best[3] for c in REFUSALS}
+    print("\n| refusal category | threshold | accuracy | false refusal | dev set |")
+    print("|---|---|---|---|---|")
+    for cat in (c for c in priority if c in REFUSALS):
+        options = []
+        for t in REFUSAL_STEPS:
+            cfg = config(*best, per_refusal=per | {cat: t})
+            m = metrics(scored, cfg, priority)
+            d = metrics(dev, cfg, priority)["accuracy"]
+            feasible = (
+                d == 1.0
+                and m["soft_flag"] <= MAX_SOFT_FLAG
+                and m["false_refusal"] <= rules_false_refusal + FALSE_REFUSAL_SLACK
+            )
+            if feasible:
+                options.append((m["accuracy"], t, m))
+        acc, t, m = max(options)
+        per[cat] = t
+        print(f"| {cat} | {t:g} | {acc:.3f} | {m['false_refusal']:.3f} | 1.000 |")
+    return per
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--top", type=int, default=15, help="rows of the trade-off table")
+    parser.add_argument("--cache", type=Path, help="reuse/save the per-row scores here")
+    parser.add_argument("--model", type=Path, help="classifier folder (default: the shipped one)")
+    add_common_args(parser)
+    args = parser.parse_args()
+    scorer = load_classifier(args.model)
+    if scorer is None and args.smoke:
+        print("no classifier weights installed: smoke mode stops after loading")
+        record("safety_calibrate", {"classifier": "not installed"}, args, None)
+        return
+    if scorer is None:
+        raise SystemExit("no classifier weights installed: train one first")
+    policy = SafetyPolicy.load(scorer=scorer)
+    if args.cache and args.cache.is_file():
+        scored, dev = json.loads(args.cache.read_text())
+    else:
+        step = 10 if args.smoke else 1  # smoke: every 10th row, so every label still occurs
+        scored = score_rows(policy, calibration_rows()[::step])
+        dev = score_rows(policy, dev_rows()[::step])
+        if args.cache:
+            args.cache.write_text(json.dumps([scored, dev]))
+    priority = policy.priority
+    counts = {c: sum(r["expected"] == c for r in scored) for c in (*ESCALATE, "none")}
+    print(f"calibration split: {len(scored)} rows {counts}\n")
+    print(
+        "| " + " / ".join(GRID) + " | "
+        "esc emergency | esc self_harm | "
+        "hard emergency | hard self_harm | accuracy | false refusal | soft flag | dev set |"
+    )
+    print("|" + "---|" * 9)
+    rules_only = metrics(scored, None, priority)
+    rules_only["dev_accuracy"] = metrics(dev, None, priority)["accuracy"]
+    print(_row("rules only", rules_only))
+    if args.smoke:
+        record("safety_calibrate", {"rows": len(scored), **rules_only}, args, None)
+        return
+    print(_row("classifier alone (p >= 0.5, no rules)", _classifier_only(scored, dev, priority)))
+    results = []
+    for setting in itertools.product(*GRID.values()):
+        if setting[2] > min(setting[0], setting[1]) or setting[5] > setting[3]:
+            continue
+        m = metrics(scored, config(*setting), priority)
+        m["dev_accuracy"] = metrics(dev, config(*setting), priority)["accuracy"]
+        results.append((setting, m))
+    ok = [
+        (s, m)
+        for s, m in results
+        if m["false_refusal"] <= rules_only["false_refusal"] + FALSE_REFUSAL_SLACK
+        and m["soft_flag"] <= MAX_SOFT_FLAG
+        and m["dev_accuracy"] == 1.0
+    ]
+    ok.sort(key=lambda sm: _key(*sm), reverse=True)
+    for s, m in ok[: args.top]:
+        print(_row(" / ".join(f"{v:g}" for v in s), m))
+    if not ok:
+        print("no setting meets the false-refusal and soft-flag limits")
+        return
+    best = ok[0][0]
+    names = list(GRID)
+    print("\nchosen: " + ", ".join(f"{n} {v:g}" for n, v in zip(names, best, strict=True)))
+    per = _refine_refusals(best, scored, dev, priority, rules_only["false_refusal"])
+    print("per-category refusal thresholds: " + ", ".join(f"{c} {t:g}" for c, t in per.items()))
+    current = load_fusion(categories=priority)
+    print(f"fusion.yaml now: hard {dict(current.hard)}, concern {dict(current.concern)}, "
+          f"confirm {dict(current.confirm)}")  # fmt: skip
+    now_m = metrics(scored, current, priority)
+    now_m["dev_accuracy"] = metrics(dev, current, priority)["accuracy"]
+    print(_row("fusion.yaml", now_m))
+
+
+if __name__ == "__main__":
+    main()

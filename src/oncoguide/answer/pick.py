@@ -1,0 +1,217 @@
+"""Pick the section that answers: rank the sections of the top pages against the question.
+
+A section's score (higher is better):
+
+    text_sim + HEADING_SIM * heading_sim + TEXT_WORDS * words(text) + HEADING_WORDS * words(heading)
+    + type cue - RANK_STEP * page rank
+
+`text_sim` is the best cosine of the question with the section's chunk embeddings and
+`heading_sim` the cosine with its heading path (both 0 without an embedder). `words(x)` is the
+idf-weighted share of the question's words found in x; the asked part of a question weighs 1,
+its story (what comes before the asking clauses) less (`Question.story_weight`). The type cue
+(qtypes.yaml): +TYPE_CUE when the section's heading or a list lead-in names the question's main
+type, +TYPE_CUE/2 for its other types, -AVOID when it names only a type the main type avoids
+("what helps" vs "Causes"). A section whose list is of questions loses QUESTIONS_LIST unless
+questions are what is asked for.
+
+A heading whose subsections answer together ("Risk factors" > "Diet", "Tobacco use") is also a
+candidate: its text is its own plus its subsections' headings, its similarity their best.
+For a patient or caregiver, technical and research/news pages supply no candidate when a patient
+page has one scoring at least MATCH_FLOOR.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from oncoguide.answer.qtypes import Question, is_never_answer, type_named
+from oncoguide.text import content_terms
+from oncoguide.types import Hit, ScoredSection, Section
+
+__all__ = ["Candidate", "candidates", "for_audience", "is_patient_page", "rank_sections"]
+
+MAX_PAGES = 3
+HEADING_SIM = 0.25
+TEXT_WORDS = 0.15
+HEADING_WORDS = 0.15
+TYPE_CUE = 0.08
+AVOID = 0.3
+RANK_STEP = 0.03
+MATCH_FLOOR = 0.3
+# A list of questions (questions to ask a doctor, a Q&A page's contents) answers only a question
+# that asks for questions.
+QUESTIONS_LIST = 0.3
+OTHER_TIME = 0.1  # a heading about another time ("before surgery" for "after surgery")
+MIN_CHILDREN = 2
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A section (or a heading with its subsections, `children`) of one retrieved page."""
+
+    hit: Hit
+    rank: int
+    path: tuple[str, ...]
+    section: Section | None  # the heading's own text (None: a heading with subsections only)
+    children: tuple[Section, ...] = ()
+    text_sim: float = 0.0
+    heading_sim: float = 0.0
+    terms: frozenset[str] = frozenset()
+    heading_terms: frozenset[str] = frozenset()
+    labels: tuple[str, ...] = field(default=())  # heading and list lead-ins, for type cues
+    of_questions: bool = False  # its list is a list of questions ("What is laetrile?", ...)
+
+    @property
+    def heading(self) -> str:
+        return " › ".join(self.path)
+
+
+def is_patient_page(hit: Hit) -> bool:
+    """A page written for patients and caregivers (not health-professional, research or news)."""
+    url = hit.url.lower()
+    return hit.audience != "technical" and "/research" not in url and "/news" not in url
+
+
+_TERMS_CACHE: dict[tuple[str, str], frozenset[str]] = {}
+_TERMS_CACHE_SIZE = 20000
+
+
+def _section_terms(s: Section) -> frozenset[str]:
+    """The words of a section's heading path and text (kept for sections with a content hash:
+    a warm assistant reads the same pages again)."""
+    key = (s.section_id, s.content_hash)
+    found = _TERMS_CACHE.get(key) if s.content_hash else None
+    if found is None:
+        found = content_terms(" ".join([*s.heading_path, s.text]))
+        if s.content_hash:
+            if len(_TERMS_CACHE) >= _TERMS_CACHE_SIZE:
+                _TERMS_CACHE.clear()
+            _TERMS_CACHE[key] = found
+    return found
+
+
+def _inner(path: tuple[str, ...]) -> str:
+    return " ".join(path[1:][-2:]) if len(path) > 1 else path[0]
+
+
+def _text_sim(x: ScoredSection) -> float:
+    """The section's text similarity; its heading's when its text has no vector (a chunk left
+    unembedded), 0 without an embedder."""
+    if x.text_sim is not None:
+        return x.text_sim
+    return x.heading_sim if x.heading_sim is not None else 0.0
+
+
+def _of_questions(s: Section | None) -> bool:
+    """The section opens on a list of questions (a Q&A page's contents, questions to ask)."""
+    first = s.blocks[0] if s is not None and s.blocks else None
+    items = first.items if first is not None and first.kind == "list" else ()
+    return bool(items) and sum(i.rstrip().endswith("?") for i in items) * 2 > len(items)
+
+
+def _leads(s: Section) -> list[str]:
+    return [b.lead_in for b in s.blocks if b.lead_in]
+
+
+def candidates(hits: Sequence[Hit]) -> list[Candidate]:
+    """Every answerable section of the top pages; a section (or a bare heading) with at least
+    MIN_CHILDREN subsections carries them as `children`."""
+    out: list[Candidate] = []
+    for rank, hit in enumerate(hits[:MAX_PAGES]):
+        sims = {x.section.section_id: x for x in hit.sections}
+        # Only sections that are still citable passages (a filter may have taken one out).
+        citable = {p.chunk_id for p in hit.passages}
+        sections = [
+            x.section
+            for x in hit.sections
+            if not is_never_answer(x.section.heading)
+            and (x.section.section_id in citable or not x.section.blocks)
+        ]
+        by_path = {s.heading_path: s for s in sections}
+        kids_of: dict[tuple[str, ...], list[Section]] = {}
+        for s in sections:
+            if len(s.heading_path) > 2 and s.blocks:
+                kids_of.setdefault(s.heading_path[:-1], []).append(s)
+        paths = [s.heading_path for s in sections if s.blocks]
+        paths += [p for p, k in kids_of.items() if p not in by_path and len(k) >= MIN_CHILDREN]
+        for path in paths:
+            own = by_path.get(path)
+            kids = tuple(kids_of.get(path, ()))
+            kids = kids if len(kids) >= MIN_CHILDREN else ()
+            own_sims = sims[own.section_id] if own is not None else None
+            kid_sims = [_text_sim(sims[k.section_id]) for k in kids]
+            if own_sims is not None and (own_sims.text_sim, own_sims.heading_sim) != (None, None):
+                text_sim = _text_sim(own_sims)
+            else:
+                text_sim = sum(kid_sims) / len(kid_sims) if kid_sims else 0.0
+            terms = content_terms(" ".join([*path, *(k.heading_path[-1] for k in kids)]))
+            labels = (path[-1], *(_leads(own) if own is not None else ()))
+            out.append(
+                Candidate(
+                    hit, rank, path, own, kids, text_sim,
+                    (own_sims.heading_sim or 0.0) if own_sims is not None else 0.0,
+                    terms | (_section_terms(own) if own is not None else frozenset()),
+                    content_terms(_inner(path)), labels, _of_questions(own),
+                )
+            )  # fmt: skip
+    return out
+
+
+def _type_cue(c: Candidate, q: Question) -> float:
+    if q.main is None:
+        return 0.0
+    named = [t for t in q.types if any(t.names(label) for label in c.labels)]
+    if q.main in named:
+        return TYPE_CUE
+    if named:
+        return TYPE_CUE / 2
+    avoided = any(type_named(a).names(c.path[-1]) for a in q.main.avoid)
+    return -AVOID if avoided else 0.0
+
+
+_TIMES = ("before", "during", "after")
+
+
+def _other_time(c: Candidate, q: Question) -> float:
+    """ "after surgery" is not answered by "Chemotherapy before surgery": these words are
+    stopwords for the overlap, but in a heading they say which part of the story it tells."""
+    asked = {t for t in _TIMES if re.search(rf"\b{t}\b", q.asked, re.IGNORECASE)}
+    named = {t for t in _TIMES if re.search(rf"\b{t}\b", c.path[-1], re.IGNORECASE)}
+    return OTHER_TIME if asked and named and not asked & named else 0.0
+
+
+def rank_sections(q: Question, cands: Sequence[Candidate]) -> list[tuple[float, Candidate]]:
+    """Candidates best first, with their scores (see the module docstring)."""
+    if not cands:
+        return []
+    weight = {t: 1.0 for t in q.asked_terms} | {t: q.story_weight for t in q.story_terms}
+    df = Counter(t for c in cands for t in c.terms & weight.keys())
+    idf = {t: math.log((len(cands) + 1) / (df[t] + 0.5)) for t in weight}
+    total = sum(weight[t] * idf[t] for t in weight) or 1.0
+
+    def words(terms: frozenset[str]) -> float:
+        return sum(weight[t] * idf[t] for t in terms & weight.keys()) / total
+
+    scored = []
+    for c in cands:
+        s = c.text_sim + HEADING_SIM * c.heading_sim
+        s += TEXT_WORDS * words(c.terms) + HEADING_WORDS * words(c.heading_terms)
+        s += _type_cue(c, q) - RANK_STEP * c.rank - _other_time(c, q)
+        s -= QUESTIONS_LIST if c.of_questions and not q.asks_for_questions else 0.0
+        scored.append((s, c))
+    scored.sort(key=lambda sc: (-sc[0], sc[1].rank, sc[1].path))
+    return scored
+
+
+def for_audience(
+    ranked: list[tuple[float, Candidate]], audience: str | None
+) -> list[tuple[float, Candidate]]:
+    """Patient text for patients: other pages' sections go when a patient page matches."""
+    if audience == "technical":
+        return ranked
+    patient = [(s, c) for s, c in ranked if is_patient_page(c.hit)]
+    return patient if patient and patient[0][0] >= MATCH_FLOOR else ranked

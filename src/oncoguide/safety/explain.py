@@ -1,0 +1,38 @@
+"""`oncoguide safety explain`: why a message got its decision, unit by unit.
+
+For the whole message and each sentence (read with one neighbour on each side, see scan.py): every
+rule that holds on it and the classifier's probabilities; then the fused decision `check` returns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oncoguide.safety.policy import SafetyPolicy
+from oncoguide.safety.scan import scan_units
+
+__all__ = ["explain"]
+
+
+def explain(policy: SafetyPolicy, text: str, *, region: str = "US") -> dict[str, Any]:
+    """A JSON-ready account of the decision on `text` (keys are the CLI's `--json` contract)."""
+    units = scan_units(text)
+    scores = policy.unit_scores(units)
+    rows = []
+    for i, unit in enumerate(units):
+        rows.append(
+            {
+                **unit.to_dict(),
+                "rules": [
+                    {"rule_id": m.rule_id, "category": m.category, "span": m.span}
+                    for m in policy.rule_matches(unit.text)
+                ],
+                "scores": {k: round(v, 4) for k, v in scores[i].items()} if scores else None,
+            }
+        )
+    return {
+        "classifier": policy.has_classifier,
+        "priority": list(policy.priority),
+        "units": rows,
+        "decision": policy.check(text, region=region).to_dict(),
+    }

@@ -1,0 +1,43 @@
+"""The question-type table (qtypes.yaml) and the asked part of a question that tells a story."""
+
+from __future__ import annotations
+
+import pytest
+
+from oncoguide.answer.qtypes import is_never_answer, question_types, read_question, type_named
+
+pytestmark = pytest.mark.unit
+
+
+def test_the_table_has_every_type_the_issue_names_and_manage_avoids_causes() -> None:
+    names = {t.name for t in question_types()}
+    assert names >= {
+        "manage", "causes", "symptoms", "tests", "treatment", "side_effects", "risk",
+        "prognosis", "what_is", "yes_no", "when", "practical",
+    }  # fmt: skip
+    assert "causes" in type_named("manage").avoid
+    assert type_named("manage").names("Ways to manage mouth sores")
+    assert type_named("causes").names("Causes of mouth sores")
+    assert not type_named("manage").names("Causes of mouth sores")
+
+
+def test_a_story_first_question_asks_in_its_last_clause() -> None:
+    q = read_question(
+        "my husband was just diagnosed with stage 4 pancreatic cancer, how long do people "
+        "usually live"
+    )
+    assert q.asked == "how long do people usually live"
+    assert "pancreat" in " ".join(q.story_terms)
+    assert q.main is not None and q.main.name == "prognosis"
+
+
+def test_a_plain_question_is_all_asked() -> None:
+    q = read_question("What are the symptoms of ovarian cancer?")
+    assert q.story == "" and q.asked_terms == q.terms
+    assert q.main is not None and q.main.name == "symptoms"
+
+
+def test_editorial_and_key_point_sections_are_never_answers() -> None:
+    assert is_never_answer("Hodgkin Lymphoma › About This PDQ Summary › Reviewers and Updates")
+    assert is_never_answer("Hodgkin Lymphoma › General Information › Key Points")
+    assert not is_never_answer("Hodgkin Lymphoma › General Information")

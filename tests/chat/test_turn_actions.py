@@ -1,0 +1,81 @@
+"""The turn reads the safety decision's actions and concern, never its category name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import oncoguide
+from oncoguide.chat.turn import TurnOptions, run_turn
+from oncoguide.safety.policy import SafetyPolicy
+from oncoguide.testing.fakes import KeywordScorer
+from oncoguide.types import Hit
+
+pytestmark = pytest.mark.unit
+SRC = Path(oncoguide.__file__).parent
+
+
+@dataclass
+class _Found:
+    hits: tuple[Hit, ...] = ()
+
+
+class _Retriever:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def search(self, question: str, **_: Any) -> _Found:
+        self.calls += 1
+        return _Found()
+
+
+def _turn(policy: SafetyPolicy, question: str, retriever: _Retriever, region: str = "US") -> Any:
+    return run_turn(
+        question,
+        policy=policy,
+        retriever=retriever,  # type: ignore[arg-type]
+        options=TurnOptions(region=region),
+    )
+
+
+def test_skip_retrieval_action_makes_the_message_the_whole_reply() -> None:
+    retriever = _Retriever()
+    result = _turn(SafetyPolicy.load(), "my dad suddenly can't move his arm", retriever)
+    assert retriever.calls == 0
+    assert "skip_retrieval" in result.safety.actions
+    assert result.answer.text == result.safety.message
+
+
+def test_a_concern_lets_the_answer_go_ahead_behind_one_kind_line() -> None:
+    policy = SafetyPolicy.load(scorer=KeywordScorer({"fever": ("emergency", 0.6)}))
+    retriever = _Retriever()
+    result = _turn(
+        policy, "When should I call the doctor about a fever during chemo?", retriever, "UK"
+    )
+    assert retriever.calls == 1
+    assert result.safety.concern is not None
+    first_line = result.answer.text.splitlines()[0]
+    assert first_line == result.safety.concern.message and "999" in first_line
+
+
+# A comparison with a category's name (stored categories counted for reports, e.g. `!= "none"` in
+# the admin analytics, are not behaviour and are not matched).
+_NAMES = (
+    "emergency|self_harm|dosing|diagnosis|misinformation|treatment_choice|report_interpretation"
+)
+_CATEGORY_COMPARISON = re.compile(
+    rf"""(?:(?:==|!=|\bin)\s*\(?["'](?:{_NAMES})["']|["'](?:{_NAMES})["']\s*(?:==|!=|in\b)"""
+    rf"""|_STOP_CATEGORIES)"""
+)
+
+
+@pytest.mark.parametrize("where", ["chat", "answer", "cli.py", "console", "api"])
+def test_no_stage_after_safety_compares_category_names(where: str) -> None:
+    paths = [SRC / where] if where.endswith(".py") else sorted((SRC / where).rglob("*.py"))
+    for path in paths:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            assert not _CATEGORY_COMPARISON.search(line), f"{path.name}:{n}: {line.strip()}"

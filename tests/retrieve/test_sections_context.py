@@ -1,0 +1,111 @@
+"""section_context: the top pages' section trees reach the answer stage, scored and citable."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from oncoguide.index.ingest import ingest_documents
+from oncoguide.index.sqlite import SqliteStore, open_store
+from oncoguide.kb.chunk import chunk_document
+from oncoguide.kb.sections import parse_sections
+from oncoguide.retrieve.hybrid import Retriever
+from oncoguide.retrieve.sections import section_context
+from oncoguide.testing.builders import make_document
+
+pytestmark = pytest.mark.unit
+
+
+class BagOfWordsEmbedder:
+    """Deterministic: each word hashes to one of 256 dimensions; cosine ~ word overlap."""
+
+    name = "bow-test"
+    dim = 256
+
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z]+", text.lower()):
+                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return (out / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+
+
+MOUTH = """Mouth sores are common during cancer treatment.
+
+## Causes of mouth sores
+
+Radiation damages the cells that line the mouth.
+
+## Ways to manage mouth sores
+
+Rinse your mouth with salt water. Eat soft foods and sip cool drinks.
+"""
+
+DOCS = [
+    make_document("mouth", title="Mouth Sores", body=MOUTH),
+    make_document("hair", title="Hair Loss", body="Hair usually grows back after treatment."),
+]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
+    with open_store(tmp_path / "s.db") as s:
+        ingest_documents(
+            DOCS, s, chunker=chunk_document, sectioner=parse_sections, embedder=BagOfWordsEmbedder()
+        )
+        yield s
+
+
+def test_top_pages_get_their_scored_sections_and_citable_passages(store: SqliteStore) -> None:
+    retriever = Retriever(store, BagOfWordsEmbedder())
+    q = "how to manage mouth sores with salt water rinse"
+    hits = retriever.search(q, k=2).hits
+    assert hits[0].doc_id == "mouth"
+    out = section_context(store, retriever, q, hits, top_docs=1)
+    mouth = out[0]
+    by_heading = {s.section.heading_path[-1]: s for s in mouth.sections}
+    manage, causes = by_heading["Ways to manage mouth sores"], by_heading["Causes of mouth sores"]
+    assert manage.text_sim is not None and causes.text_sim is not None
+    assert manage.text_sim > causes.text_sim
+    assert manage.heading_sim is not None and manage.heading_sim > causes.heading_sim  # type: ignore[operator]
+    ids = {p.chunk_id: p for p in mouth.passages}
+    assert ids[manage.section.section_id].text == manage.section.text
+    assert out[1] == hits[1]  # only the top page is widened
+    retriever.close()
+
+
+def test_without_an_embedder_sections_come_unscored(store: SqliteStore) -> None:
+    retriever = Retriever(store, None)
+    hits = retriever.search("mouth sores", k=1).hits
+    out = section_context(store, retriever, "mouth sores", hits)
+    assert out[0].sections and all(s.text_sim is None for s in out[0].sections)
+
+
+def test_an_index_without_section_trees_leaves_hits_as_retrieved(tmp_path: Path) -> None:
+    with open_store(tmp_path / "old.db") as s:
+        ingest_documents(DOCS, s, chunker=chunk_document)
+        retriever = Retriever(s, None)
+        hits = retriever.search("mouth sores", k=1).hits
+        assert section_context(s, retriever, "mouth sores", hits) == hits
+
+
+def test_a_warm_context_keeps_pages_until_the_next_ingest(store: SqliteStore) -> None:
+    from oncoguide.retrieve.sections import SectionContext
+    from oncoguide.testing.builders import with_body
+
+    retriever = Retriever(store, None)
+    context = SectionContext(store, retriever)
+    hits = retriever.search("mouth sores", k=1).hits
+    first = context("mouth sores", hits)
+    assert context("mouth sores", hits) == first
+    changed = with_body(DOCS[0], MOUTH + "\n## New section\n\nNew text about mouth sores.\n")
+    ingest_documents([changed, DOCS[1]], store, chunker=chunk_document, sectioner=parse_sections)
+    again = context("mouth sores", retriever.search("mouth sores", k=1).hits)
+    assert "New section" in {s.section.heading_path[-1] for s in again[0].sections}

@@ -1,0 +1,144 @@
+"""Fusion of rules and classifier: category priority, escalation from either source, concern."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from oncoguide.errors import PolicyError
+from oncoguide.safety.explain import explain
+from oncoguide.safety.fusion import FusionConfig, fuse, load_fusion
+from oncoguide.safety.policy import SafetyPolicy
+from oncoguide.testing.fakes import KeywordScorer
+
+pytestmark = pytest.mark.unit
+
+PRIORITY = (
+    "emergency",
+    "self_harm",
+    "misinformation",
+    "dosing",
+    "report_interpretation",
+    "treatment_choice",
+    "diagnosis",
+)
+CONFIG = FusionConfig(
+    escalate=("emergency", "self_harm"),
+    hard={c: 0.9 for c in PRIORITY},
+    concern={"emergency": 0.4, "self_harm": 0.4},
+    concern_template={"emergency": "concern_emergency", "self_harm": "concern_self_harm"},
+)
+
+
+def _fuse(rule: str, **scores: float) -> tuple[str, str, tuple[str, float] | None]:
+    f = fuse(rule, scores, priority=PRIORITY, config=CONFIG)
+    return f.category, f.source, f.concern
+
+
+def test_a_classifier_crisis_beats_a_rule_refusal() -> None:
+    assert _fuse("dosing", self_harm=0.95) == ("self_harm", "classifier", None)
+
+
+def test_a_rule_crisis_beats_a_classifier_refusal() -> None:
+    assert _fuse("emergency", diagnosis=0.99) == ("emergency", "rules", None)
+
+
+def test_a_rule_crisis_keeps_its_own_message_over_the_classifier_other_crisis() -> None:
+    assert _fuse("self_harm", emergency=0.95) == ("self_harm", "rules", None)
+
+
+def test_a_classifier_emergency_outranks_a_rule_refusal_by_priority() -> None:
+    assert _fuse("diagnosis", emergency=0.95) == ("emergency", "classifier", None)
+
+
+def test_doubtful_crisis_is_a_concern_and_the_rule_refusal_stands() -> None:
+    assert _fuse("dosing", self_harm=0.6) == ("dosing", "rules", ("self_harm", 0.6))
+
+
+def test_doubtful_emergency_with_no_rule_is_a_concern_only() -> None:
+    assert _fuse("none", emergency=0.5, none=0.5) == ("none", "none", ("emergency", 0.5))
+
+
+def test_below_concern_nothing_happens() -> None:
+    assert _fuse("none", emergency=0.3, self_harm=0.2) == ("none", "none", None)
+
+
+def test_no_concern_once_the_turn_is_already_stopped() -> None:
+    assert _fuse("emergency", self_harm=0.6) == ("emergency", "rules", None)
+
+
+def test_fusion_yaml_rejects_a_concern_above_hard(tmp_path: Path) -> None:
+    bad = tmp_path / "fusion.yaml"
+    bad.write_text(
+        "escalate: [emergency]\nconcern_template: {emergency: concern_emergency}\n"
+        "thresholds:\n  emergency: {hard: 0.5, concern: 0.8}\n"
+    )
+    with pytest.raises(PolicyError, match="concern above hard"):
+        load_fusion(bad, categories=PRIORITY)
+
+
+@pytest.fixture(scope="module")
+def fused_policy() -> SafetyPolicy:
+    scorer = KeywordScorer(
+        {
+            "goodbye letters": ("self_harm", 0.995),
+            "fever": ("emergency", 0.55),
+            "ivermectin": ("misinformation", 0.99),
+        }
+    )
+    return SafetyPolicy.load(scorer=scorer)
+
+
+def test_policy_hard_stop_from_the_classifier_alone(fused_policy: SafetyPolicy) -> None:
+    text = "We had a nice week. I have written my goodbye letters. The garden looks lovely."
+    d = fused_policy.check(text)
+    assert d.category == "self_harm" and d.rule_id is None
+    assert "skip_retrieval" in d.actions and d.message and "988" in d.message
+    assert d.span == "I have written my goodbye letters."
+    assert d.scores["self_harm"] == pytest.approx(0.995)
+
+
+def test_policy_concern_carries_the_region_number(fused_policy: SafetyPolicy) -> None:
+    d = fused_policy.check("When should I call the doctor about a fever during chemo?", region="UK")
+    assert d.category == "none"
+    assert d.concern is not None and d.concern.category == "emergency"
+    assert "999" in d.concern.message
+    assert d.to_dict()["concern"]["score"] == pytest.approx(0.55)
+
+
+def test_rules_only_policy_has_no_scores_or_concern() -> None:
+    d = SafetyPolicy.load().check("When should I call the doctor about a fever during chemo?")
+    assert d.to_dict()["concern"] is None and d.to_dict()["scores"] == {}
+
+
+def test_explain_lists_every_sentence_rules_scores_and_decision(
+    fused_policy: SafetyPolicy,
+) -> None:
+    report = explain(fused_policy, "Should I take ivermectin. I want to die. Thanks")
+    assert report["classifier"] is True
+    sentences = [u["sentence"] for u in report["units"] if u["kind"] == "sentence"]
+    assert sentences == ["Should I take ivermectin.", "I want to die.", "Thanks"]
+    thanks = report["units"][-1]
+    assert [m["rule_id"] for m in thanks["rules"]] == ["self_harm.wish_to_die"]  # in its window
+    assert report["units"][1]["scores"]["misinformation"] == pytest.approx(0.99)
+    assert report["decision"]["category"] == "self_harm"
+    assert report["priority"][:2] == ["emergency", "self_harm"]
+
+
+def test_a_rule_crisis_the_classifier_rules_out_becomes_a_concern_not_silence() -> None:
+    cfg = FusionConfig(
+        escalate=CONFIG.escalate,
+        hard=CONFIG.hard,
+        concern=CONFIG.concern,
+        concern_template=CONFIG.concern_template,
+        confirm={"emergency": 0.05, "diagnosis": 0.1},
+    )
+    f = fuse("emergency", {"emergency": 0.01, "none": 0.99}, priority=PRIORITY, config=cfg)
+    assert (f.category, f.concern) == ("none", ("emergency", 0.01))
+    f = fuse("emergency", {"emergency": 0.2}, priority=PRIORITY, config=cfg)
+    assert (f.category, f.source, f.concern) == ("emergency", "rules", None)
+    f = fuse("diagnosis", {"diagnosis": 0.02}, priority=PRIORITY, config=cfg)
+    assert (f.category, f.concern) == ("none", None)
+    f = fuse("emergency", {}, priority=PRIORITY, config=cfg)  # no classifier: the rules decide
+    assert f.category == "emergency"
