@@ -4,6 +4,7 @@ and messages that carry feelings. Development numbers on our own 22 questions
 (benchmarks/data/everyday_aids.jsonl), not a held-out measurement.
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/aids_bench.py --db /tmp/full.db [--show]
+    python benchmarks/aids_bench.py --smoke   # sample KB (lexical) in a temporary index, 1 a kind
 
 Checks per kind (printed as passed/total), every one automatic:
 - misspelt: answered (not abstained) with citations;
@@ -24,11 +25,16 @@ import argparse
 import json
 import re
 import statistics
+import tempfile
 from pathlib import Path
+
+from _results import add_common_args, fingerprint, record, sample_kb_path
 
 from oncoguide.chat.assistant import open_assistant
 from oncoguide.chat.turn import TurnOptions
 from oncoguide.config import load_settings
+from oncoguide.index.sqlite import open_store
+from oncoguide.retrieve.build import build_index
 from oncoguide.types import TurnResult
 
 DATA = Path(__file__).resolve().parent / "data" / "everyday_aids.jsonl"
@@ -81,14 +87,28 @@ def check(kind: str, r: TurnResult) -> bool:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--db", type=Path, required=True)
+    ap.add_argument("--db", type=Path)
     ap.add_argument("--questions", type=Path, default=DATA)
     ap.add_argument("--show", action="store_true", help="print every reply")
+    add_common_args(ap)
     args = ap.parse_args()
+    if args.db is None and not args.smoke:
+        ap.error("--db is required (or --smoke)")
     rows = [json.loads(line) for line in args.questions.read_text().splitlines() if line.strip()]
+    with tempfile.TemporaryDirectory(prefix="aids-bench-") as tmp:
+        if args.smoke:  # the sample KB, lexical only; the first question of each kind
+            args.db = Path(tmp) / "smoke.db"
+            with open_store(args.db) as store:
+                build_index(sample_kb_path(), store)
+            rows = list({row["kind"]: row for row in reversed(rows)}.values())
+        _run(args, rows)
+
+
+def _run(args: argparse.Namespace, rows: list[dict[str, str]]) -> None:
     per_kind: dict[str, list[int]] = {}
     capitals, grades = 0, []
-    with open_assistant(load_settings(db=args.db)) as assistant:
+    embedder = "none" if args.smoke else None
+    with open_assistant(load_settings(db=args.db, embedder=embedder)) as assistant:
         turn = assistant.turner(TurnOptions())
         for row in rows:
             r = turn(row["question"])
@@ -111,6 +131,9 @@ def main() -> None:
     print(f"capital letters  {capitals}/{len(rows)}")
     median = statistics.median(grades) if grades else None
     print(f"reading grade median (answered): {median}")
+    results: dict[str, object] = {k: f"{sum(v)}/{len(v)}" for k, v in per_kind.items()}
+    results.update(all=f"{total}/{len(rows)}", capitals=capitals, reading_grade_median=median)
+    record("aids_bench", results, args, fingerprint(None, args.db))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
     OPENBLAS_NUM_THREADS=1 python benchmarks/answer_bench.py --db /tmp/og-answer.db
     ... --features /tmp/gate.jsonl   # also dump each question's gate features (for calibration)
     ... --examples 5                 # print that many example answers
+    ... --smoke                      # sample KB (lexical) in a temporary index, 3 questions a set
 
 Prints one row per set: answered / abstained, verified-sentence rate, citations to documents that
 were not retrieved, cited-gold, cited-top-hit, list coverage, reading grade and warm latency
@@ -14,9 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from _results import add_common_args, fingerprint, record, sample_kb_path
 
 from oncoguide.answer.gate import gate_features
 from oncoguide.chat.assistant import open_assistant
@@ -24,6 +28,8 @@ from oncoguide.chat.turn import TurnOptions
 from oncoguide.config import load_settings
 from oncoguide.evaluation.answer_eval import evaluate_answers, load_rows
 from oncoguide.evaluation.metrics import normalize_url as normalise_url
+from oncoguide.index.sqlite import open_store
+from oncoguide.retrieve.build import build_index
 from oncoguide.types import TurnResult
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,27 +103,54 @@ def _recording(
     return run
 
 
+def _smoke_inputs(args: argparse.Namespace, tmp: Path) -> dict[str, Path]:
+    """The sample KB in a lexical-only temporary index; the first 3 questions of each set."""
+    args.db = tmp / "smoke.db"
+    with open_store(args.db) as store:
+        build_index(sample_kb_path(), store)
+    sets: dict[str, Path] = {}
+    for name in args.sets:
+        if SETS[name].is_file() and not name.startswith("aq-"):  # split sets: not in smoke
+            sets[name] = tmp / f"{name}.jsonl"
+            head = SETS[name].read_text(encoding="utf-8").splitlines()[:3]
+            sets[name].write_text("\n".join(head) + "\n", encoding="utf-8")
+    return sets
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=Path("/tmp/og-answer.db"))
     parser.add_argument("--sets", nargs="*", default=list(SETS))
     parser.add_argument("--features", type=Path, help="write gate features as JSONL here")
     parser.add_argument("--examples", type=int, default=5)
+    add_common_args(parser)
     args = parser.parse_args()
-    assistant = open_assistant(load_settings(db=args.db))
+    with tempfile.TemporaryDirectory(prefix="answer-bench-") as tmp:
+        if args.smoke:
+            sets = _smoke_inputs(args, Path(tmp))
+            args.examples = 1
+        else:
+            sets = {name: SETS[name] for name in args.sets if SETS[name].is_file()}
+        _run(args, sets)
+
+
+def _run(args: argparse.Namespace, sets: dict[str, Path]) -> None:
+    embedder = "none" if args.smoke else None
+    assistant = open_assistant(load_settings(db=args.db, embedder=embedder))
     turn = assistant.turner(TurnOptions(region="US"))
     for q in ("what is breast cancer", "side effects of chemotherapy", "boil an egg"):
         turn(q)  # warm-up: embedder, caches, SQLite pages
     results: dict[str, list[TurnResult]] = {}
     rows, features = [], []
-    for name in args.sets:
+    for name, path in sets.items():
         collected: list[TurnResult] = []
         split = name.removeprefix("aq-") if name.startswith("aq-") else None
-        report = evaluate_answers(_recording(turn, collected), SETS[name], split=split)
+        report = evaluate_answers(_recording(turn, collected), path, split=split)
         rows.append(_row(name, report))
         results[name] = collected
-        qrows = load_rows(SETS[name], split)
+        qrows = load_rows(path, split)
         features += [_feature_row(name, r, t) for r, t in zip(qrows, collected, strict=True)]
+    assistant.close()
     print(_table(rows))
     answered = [r for rs in results.values() for r in rs if not r.answer.abstained]
     grades = [r.answer.reading_grade for r in answered if r.answer.reading_grade is not None]
@@ -128,6 +161,8 @@ def main() -> None:
     picks = [rs[i] for rs in results.values() for i in (0, len(rs) // 2) if rs]
     for result in [r for r in picks if not r.answer.abstained][: args.examples]:
         _print_example(result)
+    summary = {f"{row['set']} {k}": row[k] for row in rows for k in ("n", "gold", "p50ms")}
+    record("answer_bench", summary, args, fingerprint(None, args.db))
 
 
 if __name__ == "__main__":

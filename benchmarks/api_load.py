@@ -2,6 +2,7 @@
 
     python benchmarks/api_load.py --db FILE [--requests 2000] [--concurrency 32] [--workers 1]
                                   [--embedder none|minilm]
+    python benchmarks/api_load.py --smoke   # sample KB (lexical), 20 requests at concurrency 4
 
 The database is copied to a temporary folder first (the run writes sessions and messages). Each
 request is one `POST /v1/chat` in one of 64 sessions, with questions from the plain-language set.
@@ -27,8 +28,11 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+from _results import add_common_args, fingerprint, record, sample_kb_path
 
 from oncoguide.evaluation.conversation_eval import BUNDLED
+from oncoguide.index.sqlite import open_store
+from oncoguide.retrieve.build import build_index
 
 LAY = BUNDLED.parent / "lay_questions.jsonl"
 
@@ -98,18 +102,27 @@ async def _load(base: str, questions: list[str], n: int, concurrency: int) -> di
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", type=Path)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--embedder", default="none")
+    add_common_args(parser)
     args = parser.parse_args()
+    if args.db is None and not args.smoke:
+        parser.error("--db is required (or --smoke)")
     # A SIGTERM (e.g. from `timeout`) must still stop the server: turn it into SystemExit.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
     questions = [json.loads(line)["question"] for line in LAY.read_text().splitlines() if line]
     with tempfile.TemporaryDirectory(prefix="oncoguide-load-") as tmp:
         db = Path(tmp) / "load.db"
-        shutil.copy(args.db, db)
+        if args.smoke:  # the sample KB, lexical only, a few requests
+            args.requests, args.concurrency, args.embedder, args.db = 20, 4, "none", db
+            with open_store(db) as store:
+                build_index(sample_kb_path(), store)
+        else:
+            shutil.copy(args.db, db)
+        kb_fp = fingerprint(None, db)
         port = _port()
         env = {**os.environ, "ONCOGUIDE_RATE_LIMIT_CLIENT": "1000000/minute",
                "ONCOGUIDE_RATE_LIMIT_SESSION": "1000000/minute"}  # fmt: skip
@@ -143,6 +156,7 @@ def main() -> None:
                 proc.kill()
             log.close()
     print(json.dumps(report, indent=2))
+    record("api_load", report, args, kb_fp)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Throughput and latency of the numpy MiniLM embedder on realistic KB text.
 
     python3 benchmarks/embed_bench.py [--kb ../shared/kb] [--n 500] [--batch-sizes 16,32,64]
+    python3 benchmarks/embed_bench.py --smoke   # 8 generated chunks, one configuration, 1 round
 
 Prints chunks/s per (max_tokens, batch size) on ~1,200-character chunks packed from KB paragraphs
 (generated text if the KB is absent), query latency p50/p95 at batch 1, peak RSS, and the projected
@@ -18,6 +19,8 @@ import resource
 import statistics
 import time
 from pathlib import Path
+
+from _results import add_common_args, fingerprint, record
 
 from oncoguide.index.embed import MiniLMEmbedder
 
@@ -91,9 +94,12 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=500)
     parser.add_argument("--batch-sizes", default="16,32,64")
     parser.add_argument("--max-tokens", default="128,256")
+    add_common_args(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.n, args.batch_sizes, args.max_tokens = 8, "8", "128"
 
-    texts = kb_chunks(args.kb, args.n) if args.kb.is_dir() else []
+    texts = kb_chunks(args.kb, args.n) if args.kb.is_dir() and not args.smoke else []
     source = f"{args.kb} paragraphs" if texts else "generated text"
     texts = texts or generated_chunks(args.n)
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset")
@@ -101,6 +107,7 @@ def main() -> None:
         f"{len(texts)} chunks from {source}; OPENBLAS_NUM_THREADS={threads}; cpus={os.cpu_count()}"
     )
     print(f"load average before: {os.getloadavg()[0]:.2f}")
+    results: dict[str, object] = {"chunks": len(texts), "source": source}
     for max_tokens in (int(x) for x in args.max_tokens.split(",")):
         for batch_size in (int(x) for x in args.batch_sizes.split(",")):
             rate, cpu_rate = throughput(texts, max_tokens, batch_size)
@@ -109,10 +116,16 @@ def main() -> None:
                 f"max_tokens={max_tokens:<4} batch={batch_size:<3} {rate:6.1f} chunks/s  "
                 f"({KB_CHUNKS} chunks in {eta:4.1f} min); {cpu_rate:6.1f} chunks per CPU-s"
             )
-    p50, p95 = query_latency_ms()
+            results[f"tokens{max_tokens}/batch{batch_size} chunks_per_s"] = round(rate, 1)
+            results[f"tokens{max_tokens}/batch{batch_size} chunks_per_cpu_s"] = round(cpu_rate, 1)
+    p50, p95 = query_latency_ms(1 if args.smoke else 12)
     print(f"query latency at batch 1 (max_tokens=128): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak_mb:.0f} MB; load average after: {os.getloadavg()[0]:.2f}")
+    results.update(
+        query_p50_ms=round(p50, 2), query_p95_ms=round(p95, 2), peak_rss_mb=round(peak_mb)
+    )
+    record("embed_bench", results, args, None if args.smoke else fingerprint(args.kb))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """Ingest a KB folder into a fresh temporary database and print time, size, memory and counts.
 
-    python3 benchmarks/ingest_bench.py [KB] [--embedder none|minilm]
+    python3 benchmarks/ingest_bench.py [KB] [--embedder none|minilm] [--smoke] [--results FILE]
+
+`--smoke` ingests the bundled sample KB.
 
 Then runs a second, incremental ingest with no changes and prints its time.
 """
@@ -13,6 +15,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _results import add_common_args, fingerprint, record, sample_kb_path
 
 from oncoguide.index.sqlite import open_store
 from oncoguide.retrieve.build import build_index
@@ -30,7 +34,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kb", nargs="?", type=Path, default=DEFAULT_KB)
     parser.add_argument("--embedder", choices=["none", "minilm"], default="none")
+    add_common_args(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.kb = sample_kb_path()
 
     embedder = None
     if args.embedder == "minilm":
@@ -62,6 +69,17 @@ def main() -> None:
         f"second ingest:      {second_s:.2f} s (unchanged {second.unchanged},"
         f" added {second.added}, changed {second.changed}, removed {second.removed})"
     )
+    results = {
+        "embedder": args.embedder,
+        "documents": stats.documents,
+        "chunks": stats.chunks,
+        "embeddings": stats.embeddings,
+        "first_ingest_s": round(first_s, 2),
+        "reingest_s": round(second_s, 2),
+        "db_mb": round(size_mb, 1),
+        "peak_rss_mb": round(_peak_rss_mb()),
+    }
+    record("ingest_bench", results, args, fingerprint(args.kb))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Time and peak memory of a full KB audit, plus chunk statistics by audience.
 
-Usage: python benchmarks/kb_audit.py [KB_PATH] [--as-of YYYY-MM-DD]   (default ../shared/kb)
+Usage: python benchmarks/kb_audit.py [KB_PATH] [--as-of YYYY-MM-DD] [--smoke] [--results FILE]
+(default ../shared/kb; --smoke audits the bundled sample KB)
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+
+from _results import add_common_args, fingerprint, record, sample_kb_path
 
 from oncoguide.kb.audit import AuditReport
 from oncoguide.kb.chunk import chunk_document
@@ -41,7 +44,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("kb", nargs="?", type=Path, default=DEFAULT_KB)
     parser.add_argument("--as-of", type=date.fromisoformat, default=date.today())
+    add_common_args(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.kb = sample_kb_path()
 
     start = time.perf_counter()
     load = load_kb(args.kb, as_of=args.as_of)
@@ -73,6 +79,15 @@ def main() -> None:
     )
     for audience, sizes in sorted(by_audience.items()):
         print(_sizes(audience, sizes))
+    results = {
+        "documents": report["documents"],
+        "indexed": report["indexed"],
+        "excluded": len(report["excluded"]),
+        "audit_s": round(audit_s, 3),
+        "chunking_s": round(chunk_s, 3),
+        "peak_rss_mb": round(_peak_rss_mb()),
+    }
+    record("kb_audit", results, args, fingerprint(args.kb))
 
 
 if __name__ == "__main__":

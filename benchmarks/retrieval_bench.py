@@ -2,6 +2,7 @@
 
     python benchmarks/retrieval_bench.py --db /tmp/og-full.db            # build once, then reuse
     python benchmarks/retrieval_bench.py --db /tmp/og-full.db --rebuild  # time a fresh ingest
+    python benchmarks/retrieval_bench.py --smoke  # sample KB, temporary index, 5 questions a set
 
 Prints ingest time, peak RSS and what is embedded, then R@1/R@5/R@10, MRR@10, nDCG@10,
 patient-first@1 and warm latency p50/p95 for: BM25 alone, dense alone, hybrid (RRF), and hybrid +
@@ -14,10 +15,13 @@ import argparse
 import json
 import resource
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from _results import add_common_args, fingerprint, record, sample_kb_path
 
 from oncoguide.evaluation.retrieval_eval import evaluate_retrieval
 from oncoguide.index.embed import MiniLMEmbedder
@@ -120,7 +124,26 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-k", type=int, default=10)
     p.add_argument("--only", choices=sorted(CONFIGS), action="append")
     p.add_argument("--json", type=Path, help="also write every result (with misses) here")
+    add_common_args(p)
     args = p.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="retrieval-bench-") as tmp:
+        if args.smoke:
+            _smoke_inputs(args, Path(tmp))
+        return _main(args)
+
+
+def _smoke_inputs(args: argparse.Namespace, tmp: Path) -> None:
+    """The sample KB in a fresh temporary index; the first 5 questions of each set."""
+    args.kb, args.db, args.rebuild = sample_kb_path(), tmp / "smoke.db", True
+    for name in ("medquad", "lay"):
+        path = getattr(args, name)
+        if path.is_file():
+            head = path.read_text(encoding="utf-8").splitlines()[:5]
+            setattr(args, name, tmp / f"{name}.jsonl")
+            getattr(args, name).write_text("\n".join(head) + "\n", encoding="utf-8")
+
+
+def _main(args: argparse.Namespace) -> int:
     if args.rebuild or not args.db.exists():
         build(args.kb, args.db, args.max_tokens)
     if args.only:
@@ -133,6 +156,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"peak RSS {_peak_rss_mb():.0f} MB")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    summary: dict[str, object] = {}
+    for key, r in results.items():
+        summary[f"{key} R@1"] = r["recall@1"]
+        summary[f"{key} R@5"] = r["recall@5"]
+        summary[f"{key} p50_ms"] = r["latency_ms"]["p50"]
+    summary["peak_rss_mb"] = round(_peak_rss_mb())
+    record(
+        "retrieval_bench", summary, args, fingerprint(args.kb if args.rebuild else None, args.db)
+    )
     return 0
 
 

@@ -1,6 +1,8 @@
 """Print the safety numbers for every evaluation set, rules alone and fused, and the check latency.
 
-    python benchmarks/safety_bench.py [--repeat N] [--errors]
+    python benchmarks/safety_bench.py [--repeat N] [--errors] [--smoke] [--results FILE]
+
+`--smoke` checks each latency message 3 times.
 
 For each `evaluation/data/safety_*.jsonl` set: accuracy, escalation recall (hard stop or concern)
 and hard-stop recall for emergency and self_harm, benign false refusals and soft flags, once with
@@ -16,6 +18,8 @@ import functools
 import statistics
 import time
 from collections.abc import Callable
+
+from _results import add_common_args, record
 
 from oncoguide.evaluation.safety_eval import DEFAULT_SAFETY_CASES, evaluate_safety
 from oncoguide.safety.policy import SafetyPolicy
@@ -118,7 +122,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=50, help="checks per latency message")
     parser.add_argument("--errors", action="store_true", help="list every misclassified row")
+    add_common_args(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.repeat = 3
     t0 = time.perf_counter()
     policies = {"rules": SafetyPolicy.load()}
     fused = SafetyPolicy.load(classifier=True)
@@ -130,6 +137,12 @@ def main() -> None:
     print()
     for name, policy in policies.items():
         _latency(policy, name, args.repeat)
+    results: dict[str, object] = {}
+    for name, policy in policies.items():
+        for path in SETS:
+            r = evaluate_safety(policy, path)
+            results[f"{path.stem}/{name} accuracy"] = r["accuracy"]
+    record("safety_bench", results, args, None)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Choose the fusion thresholds (fusion.yaml) on the calibration split; print the trade-off table.
 
     python benchmarks/safety_calibrate.py [--top 15] [--cache /tmp/safety_cal.json]
+    python benchmarks/safety_calibrate.py --smoke  # every 10th row of each split, rules only
 
 Only the calibration split of the training data (`safety.dataset.split_rows`, never trained on)
 is used; evaluation sets are never read here. Each row is scored once (rules + the shipped
@@ -33,6 +34,8 @@ import itertools
 import json
 from pathlib import Path
 from typing import Any
+
+from _results import add_common_args, record
 
 from oncoguide.safety.classifier import load_classifier
 from oncoguide.safety.dataset import load_labelled, split_rows
@@ -218,16 +221,22 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=15, help="rows of the trade-off table")
     parser.add_argument("--cache", type=Path, help="reuse/save the per-row scores here")
     parser.add_argument("--model", type=Path, help="classifier folder (default: the shipped one)")
+    add_common_args(parser)
     args = parser.parse_args()
     scorer = load_classifier(args.model)
+    if scorer is None and args.smoke:
+        print("no classifier weights installed: smoke mode stops after loading")
+        record("safety_calibrate", {"classifier": "not installed"}, args, None)
+        return
     if scorer is None:
         raise SystemExit("no classifier weights installed: train one first")
     policy = SafetyPolicy.load(scorer=scorer)
     if args.cache and args.cache.is_file():
         scored, dev = json.loads(args.cache.read_text())
     else:
-        scored = score_rows(policy, calibration_rows())
-        dev = score_rows(policy, dev_rows())
+        step = 10 if args.smoke else 1  # smoke: every 10th row, so every label still occurs
+        scored = score_rows(policy, calibration_rows()[::step])
+        dev = score_rows(policy, dev_rows()[::step])
         if args.cache:
             args.cache.write_text(json.dumps([scored, dev]))
     priority = policy.priority
@@ -242,6 +251,9 @@ def main() -> None:
     rules_only = metrics(scored, None, priority)
     rules_only["dev_accuracy"] = metrics(dev, None, priority)["accuracy"]
     print(_row("rules only", rules_only))
+    if args.smoke:
+        record("safety_calibrate", {"rows": len(scored), **rules_only}, args, None)
+        return
     print(_row("classifier alone (p >= 0.5, no rules)", _classifier_only(scored, dev, priority)))
     results = []
     for setting in itertools.product(*GRID.values()):

@@ -40,6 +40,7 @@ __all__ = [
     "ask_cmd",
     "config_show",
     "demo",
+    "eval_all",
     "eval_answers",
     "eval_conversations",
     "eval_retrieval",
@@ -509,6 +510,67 @@ def eval_answers(
             "latency_ms",
         ],
     )
+
+
+@eval_app.command("all")
+def eval_all(
+    kb: Annotated[
+        Path | None,
+        typer.Option(
+            "--kb",
+            help="KB folder (a temporary index is built unless --db is given).",
+            show_default="none: evaluate --db",
+        ),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="An existing index to evaluate.", show_default="ONCOGUIDE_DB"),
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for report.md, report.html and report.json.")
+    ] = Path("eval-report"),
+    quick: Annotated[
+        bool,
+        typer.Option("--quick", help="Index the sample KB plus a fixed slice of ../shared/kb."),
+    ] = False,
+    shared: Annotated[
+        Path | None,
+        typer.Option(
+            "--shared", help="Folder with eval/ (MedQuAD) and kb/.", show_default="../shared"
+        ),
+    ] = None,
+) -> None:
+    """Every quality and speed number in one run, checked against the pinned values; exit 1 on a
+    FAIL."""
+    from oncoguide.evaluation.pins import check_pins, load_pins
+    from oncoguide.evaluation.report import summary_lines, write_report
+    from oncoguide.evaluation.runner import RunOptions, run_all
+
+    opts = RunOptions(_settings(), kb=kb, db=db, quick=quick, shared=shared)
+    report = _run(lambda: run_all(opts, log=lambda line: err.print(line, soft_wrap=True)))
+    results = check_pins(_run(load_pins), report)
+    pins = [{**r.to_dict(), "line": r.line()} for r in results]
+    paths = write_report(report, pins, out_dir)
+    for line in summary_lines(report):
+        out.print(line, soft_wrap=True, markup=False, highlight=False)
+    skipped: dict[tuple[str, str], int] = {}
+    for r in results:
+        if r.status == "SKIP":  # one line per file and reason (report.json lists each pin)
+            key = (r.pin.source, r.reason)
+            skipped[key] = skipped.get(key, 0) + 1
+        else:
+            out.print(r.line(), soft_wrap=True, markup=False, highlight=False)
+    for (source, reason), n in skipped.items():
+        out.print(f"SKIP {n} pins of {source}  ({reason})", soft_wrap=True, markup=False)
+    fails = sum(r.status == "FAIL" for r in results)
+    counts = {s: sum(r.status == s for r in results) for s in ("OK", "FAIL", "SKIP")}
+    out.print(
+        f"pins: {counts['OK']} OK, {counts['FAIL']} FAIL, {counts['SKIP']} SKIP; "
+        f"report: {', '.join(str(p) for p in paths)}",
+        soft_wrap=True,
+        markup=False,
+    )
+    raise typer.Exit(1 if fails else 0)
 
 
 @eval_app.command("conversations")

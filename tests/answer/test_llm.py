@@ -49,9 +49,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.requests.append(request)  # type: ignore[attr-defined]
         model = request["model"]
         try:
-            if model == "slow":
+            if model == "slow":  # a good answer, but after the client's timeout
                 time.sleep(0.6)
-                self._send(200, b"{}")
+                reply = {"choices": [{"message": {"role": "assistant", "content": GOOD}}]}
+                self._send(200, json.dumps(reply).encode())
             elif model == "malformed":
                 self._send(200, b"{not json")
             elif model == "error":
@@ -132,13 +133,12 @@ def test_a_hallucinated_number_drops_that_sentence(
 def test_slow_endpoint_times_out_and_falls_back(
     server: ThreadingHTTPServer, neuropathy_hits: list[Hit], fallback: Answer
 ) -> None:
-    start = time.perf_counter()
+    """The slow reply is a good answer: getting the fallback proves the timeout fired (no clock)."""
     client = _client(server, "slow", timeout_s=0.2)
     assert (
         client.generate_verified(QUESTION, neuropathy_hits, as_of=AS_OF, fallback=fallback)
         is fallback
     )
-    assert time.perf_counter() - start < 0.55
 
 
 def test_streaming_reply_is_parsed_and_verified(

@@ -1,8 +1,6 @@
-"""Cleaning: one test per defect class found in the real KB, plus the linear-time guarantee."""
+"""Cleaning: one test per defect class found in the real KB, plus pathological input."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
@@ -117,16 +115,15 @@ def test_js_stub_and_text_length() -> None:
     assert body_text_length("## Heading\n\n[abc](https://x.org/long/url)\n") == 3
 
 
-def test_cleaning_a_1_5_mb_page_is_linear() -> None:
+def test_cleaning_a_1_5_mb_page_with_unclosed_brackets_finishes() -> None:
+    """Pathological input (unclosed brackets) must not backtrack; its time is printed by
+    benchmarks/kb_audit.py, not asserted here (no unit test is timed)."""
     para = (
         "The [bone marrow](/Common/PopUps/popDefinition.aspx?id=45622) makes\nblood cells "
         "[[1](#r1)] and [more](/types/x). [unclosed bracket ( (( \n\n"
     )
     body = "## Section\n\n" + para * (1_500_000 // len(para))
-    start = time.perf_counter()
     out = clean_body(body, NCI)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 5, f"cleaning 1.5 MB took {elapsed:.1f}s"
     assert out.counts["glossary_links"] > 10_000
 
 
