@@ -165,7 +165,7 @@ def _build(kb: Path, db: Path, settings: Settings, log: Log) -> None:
 @contextmanager
 def _index(
     opts: RunOptions, shared: Path | None, tmp: Path, log: Log
-) -> Iterator[tuple[Path, str]]:
+) -> Iterator[tuple[Path | str, str]]:
     """(database, KB fingerprint) for the run; temporary indexes live in `tmp`."""
     if opts.quick:
         if shared is None:
