@@ -11,7 +11,6 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,18 @@ import numpy.typing as npt
 
 from oncoguide.errors import QueryError, StoreError
 from oncoguide.index.fts import fts_query
+from oncoguide.index.rows import (
+    CHUNK_COLUMNS,
+    DOC_COLUMNS,
+    SECTION_COLUMNS,
+    chunk_from_row,
+    doc_row,
+    document_from_row,
+    section_from_row,
+    section_row,
+)
 from oncoguide.index.store import ChunkMatch, StoreStats
-from oncoguide.types import Block, Chunk, Document, GlossaryTerm, SearchFilters, Section
+from oncoguide.types import Chunk, Document, SearchFilters, Section
 
 __all__ = [
     "BM25_WEIGHTS",
@@ -39,13 +48,6 @@ BM25_WEIGHTS: tuple[float, float, float] = (4.0, 2.0, 1.0)
 # Stay well under SQLite's host-parameter limit in IN (...) lists.
 _BATCH = 500
 
-_DOC_COLUMNS = (
-    "doc_id, path, title, url, source, source_type, license, last_reviewed, review_frequency,"
-    " review_due, audience, declared_audience, language, cancer_types, declared_cancer_types,"
-    " tags, citation, status, version, body, content_hash, glossary_terms, extra"
-)
-_CHUNK_COLUMNS = "chunk_id, doc_id, ordinal, heading_path, text, content_hash, section_id"
-_SECTION_COLUMNS = "section_id, doc_id, ordinal, heading_path, blocks, content_hash"
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -82,77 +84,6 @@ def lexical_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
         f" ORDER BY bm25(chunks_fts, {weights}), c.rowid LIMIT ?"
     )
     return sql, params
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def _doc_row(doc: Document) -> tuple[Any, ...]:
-    return (
-        doc.doc_id, doc.path, doc.title, doc.url, doc.source, doc.source_type, doc.license,
-        _iso(doc.last_reviewed), doc.review_frequency, _iso(doc.review_due), doc.audience,
-        doc.declared_audience, doc.language, json.dumps(list(doc.cancer_types)),
-        json.dumps(list(doc.declared_cancer_types)), json.dumps(list(doc.tags)), doc.citation,
-        doc.status, doc.version, doc.body, doc.content_hash,
-        json.dumps([[g.term, g.glossary_id] for g in doc.glossary_terms]),
-        json.dumps([list(pair) for pair in doc.extra]),
-    )  # fmt: skip
-
-
-def _row_doc(row: sqlite3.Row) -> Document:
-    return Document(
-        doc_id=row["doc_id"], path=row["path"], title=row["title"], url=row["url"],
-        source=row["source"], source_type=row["source_type"], license=row["license"],
-        last_reviewed=_date(row["last_reviewed"]), review_frequency=row["review_frequency"],
-        review_due=_date(row["review_due"]), audience=row["audience"],
-        declared_audience=row["declared_audience"], language=row["language"],
-        cancer_types=tuple(json.loads(row["cancer_types"])),
-        declared_cancer_types=tuple(json.loads(row["declared_cancer_types"])),
-        tags=tuple(json.loads(row["tags"])), citation=row["citation"], status=row["status"],
-        version=row["version"], body=row["body"], content_hash=row["content_hash"],
-        glossary_terms=tuple(GlossaryTerm(t, g) for t, g in json.loads(row["glossary_terms"])),
-        extra=tuple((k, v) for k, v in json.loads(row["extra"])),
-    )  # fmt: skip
-
-
-def _row_chunk(row: sqlite3.Row) -> Chunk:
-    return Chunk(
-        chunk_id=row["chunk_id"],
-        doc_id=row["doc_id"],
-        ordinal=row["ordinal"],
-        heading_path=tuple(json.loads(row["heading_path"])),
-        text=row["text"],
-        content_hash=row["content_hash"],
-        section_id=row["section_id"],
-    )
-
-
-def _section_row(s: Section) -> tuple[Any, ...]:
-    blocks = [[b.kind, b.text, b.lead_in, list(b.items)] for b in s.blocks]
-    return (
-        s.section_id, s.doc_id, s.ordinal, json.dumps(list(s.heading_path), ensure_ascii=False),
-        json.dumps(blocks, ensure_ascii=False), s.content_hash,
-    )  # fmt: skip
-
-
-def _row_section(row: sqlite3.Row) -> Section:
-    blocks = tuple(
-        Block(kind, text=text, lead_in=lead_in, items=tuple(items))
-        for kind, text, lead_in, items in json.loads(row["blocks"])
-    )
-    return Section(
-        section_id=row["section_id"],
-        doc_id=row["doc_id"],
-        ordinal=row["ordinal"],
-        heading_path=tuple(json.loads(row["heading_path"])),
-        blocks=blocks,
-        content_hash=row["content_hash"],
-    )
 
 
 def _batches(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -302,14 +233,14 @@ class SqliteStore:
                         f"database {self.path}: a section given for {doc_id} belongs elsewhere"
                     )
                 conn.executemany(
-                    f"INSERT INTO sections ({_SECTION_COLUMNS}) VALUES ({_marks(6)})",
-                    [_section_row(x) for x in doc_sections],
+                    f"INSERT INTO sections ({SECTION_COLUMNS}) VALUES ({_marks(6)})",
+                    [section_row(x) for x in doc_sections],
                 )
 
     def _insert_document(
         self, conn: sqlite3.Connection, doc: Document, chunks: Sequence[Chunk]
     ) -> None:
-        conn.execute(f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES ({_marks(23)})", _doc_row(doc))
+        conn.execute(f"INSERT INTO documents ({DOC_COLUMNS}) VALUES ({_marks(23)})", doc_row(doc))
         conn.executemany(
             "INSERT INTO document_cancer_types (cancer_type, doc_id) VALUES (?, ?)",
             [(ct, doc.doc_id) for ct in sorted(set(doc.cancer_types))],
@@ -337,33 +268,33 @@ class SqliteStore:
         found: dict[str, Document] = {}
         with self._guard("read documents") as conn:
             for batch in _batches(list(dict.fromkeys(doc_ids))):
-                sql = f"SELECT {_DOC_COLUMNS} FROM documents WHERE doc_id IN ({_marks(len(batch))})"
-                found.update((r["doc_id"], _row_doc(r)) for r in conn.execute(sql, batch))
+                sql = f"SELECT {DOC_COLUMNS} FROM documents WHERE doc_id IN ({_marks(len(batch))})"
+                found.update((r["doc_id"], document_from_row(r)) for r in conn.execute(sql, batch))
         return found
 
     def iter_documents(self) -> Sequence[Document]:
         with self._guard("read documents") as conn:
-            rows = conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY doc_id").fetchall()
-        return [_row_doc(r) for r in rows]
+            rows = conn.execute(f"SELECT {DOC_COLUMNS} FROM documents ORDER BY doc_id").fetchall()
+        return [document_from_row(r) for r in rows]
 
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
         found: dict[str, Chunk] = {}
         with self._guard("read chunks") as conn:
             for batch in _batches(list(dict.fromkeys(chunk_ids))):
                 marks = _marks(len(batch))
-                sql = f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({marks})"
-                found.update((r["chunk_id"], _row_chunk(r)) for r in conn.execute(sql, batch))
+                sql = f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({marks})"
+                found.update((r["chunk_id"], chunk_from_row(r)) for r in conn.execute(sql, batch))
         return found
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
-        sql = f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE doc_id = ? ORDER BY ordinal"
+        sql = f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE doc_id = ? ORDER BY ordinal"
         with self._guard("read chunks") as conn:
-            return [_row_chunk(r) for r in conn.execute(sql, (doc_id,))]
+            return [chunk_from_row(r) for r in conn.execute(sql, (doc_id,))]
 
     def sections_of(self, doc_id: str) -> list[Section]:
-        sql = f"SELECT {_SECTION_COLUMNS} FROM sections WHERE doc_id = ? ORDER BY ordinal"
+        sql = f"SELECT {SECTION_COLUMNS} FROM sections WHERE doc_id = ? ORDER BY ordinal"
         with self._guard("read sections") as conn:
-            return [_row_section(r) for r in conn.execute(sql, (doc_id,))]
+            return [section_from_row(r) for r in conn.execute(sql, (doc_id,))]
 
     def has_sections(self) -> bool:
         """True when any section is stored (an index from before 0002 has none until re-ingest)."""
