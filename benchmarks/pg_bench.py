@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from _results import add_common_args, fingerprint, record
 
 from oncoguide.index.postgres import PostgresStore, open_pg_store
 from oncoguide.index.sqlite import SqliteStore, open_store
@@ -178,8 +179,11 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=300, help="documents in the slice")
     parser.add_argument("--pg-url", default=None, help="an existing server (default: start one)")
     parser.add_argument("--vectors-from", type=Path, default=None, help="index with vectors")
+    add_common_args(parser)
     args = parser.parse_args()
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines()]
+    if args.smoke:  # a few files and questions: the script runs end to end, the numbers mean little
+        args.files, questions = min(args.files, 8), questions[:5]
     with tempfile.TemporaryDirectory(prefix="og-pg-bench-") as tmp:
         kb = _slice(args.kb, args.files, Path(tmp) / "kb")
         rows = []
@@ -191,6 +195,11 @@ def main() -> None:
     print(f"slice: {args.files} files of {args.kb}; {len(questions)} lay questions (ms)")
     print(_table(rows))
     print(f"lexical top-100 chunk ids identical on both backends: {same}/{len(questions)}")
+    results: dict[str, Any] = {"files": args.files, "questions": len(questions), "same_ids": same}
+    for row in rows:
+        for key, _ in COLUMNS[1:]:
+            results[f"{row['backend']}.{key}"] = row[key]
+    record("pg_bench", results, args, fingerprint(args.kb))
 
 
 if __name__ == "__main__":
