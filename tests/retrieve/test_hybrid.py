@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-import hashlib
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 import pytest
 
 from oncoguide.errors import QueryError, StoreError
@@ -17,24 +14,10 @@ from oncoguide.retrieve.dense import DenseIndex
 from oncoguide.retrieve.hybrid import RetrievalConfig, Retriever
 from oncoguide.retrieve.query import QueryVocabulary, parse_lay_terms
 from oncoguide.testing.builders import make_chunks, make_document
+from oncoguide.testing.fakes import BagOfWordsEmbedder
 from oncoguide.types import Document, SearchFilters
 
 pytestmark = pytest.mark.unit
-
-
-class BagOfWordsEmbedder:
-    """Deterministic: each word hashes to one of 256 dimensions; cosine ~ word overlap."""
-
-    name = "bow-test"
-    dim = 256
-
-    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"[a-z]+", text.lower()):
-                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return (out / np.where(norms == 0, 1.0, norms)).astype(np.float32)
 
 
 def _doc(doc_id: str, title: str, body: str, **kw: object) -> Document:

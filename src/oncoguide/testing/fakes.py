@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from collections.abc import Sequence
@@ -11,7 +12,7 @@ import numpy.typing as npt
 
 from oncoguide.types import SAFETY_CATEGORIES
 
-__all__ = ["FakeEmbedder", "KeywordScorer"]
+__all__ = ["BagOfWordsEmbedder", "FakeEmbedder", "KeywordScorer"]
 
 _WORD = re.compile(r"\w+")
 # Words carry the meaning; trigrams tolerate misspellings and inflections ("tumour"/"tumor").
@@ -75,3 +76,18 @@ class KeywordScorer:
             probs["none"] = max(0.0, 1.0 - sum(v for k, v in probs.items() if k != "none"))
             out.append(probs)
         return out
+
+
+class BagOfWordsEmbedder:
+    """Deterministic: each word hashes to one of 256 dimensions; cosine ~ word overlap."""
+
+    name = "bow-test"
+    dim = 256
+
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z]+", text.lower()):
+                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return (out / np.where(norms == 0, 1.0, norms)).astype(np.float32)
