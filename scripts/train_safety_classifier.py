@@ -154,9 +154,12 @@ class Frozen:
             chunk = todo[start : start + batch]
             seqs = [self.tok.encode(t).ids[:MAX_LEN] for t in chunk]
             ids, mask = _tensors(seqs)
-            states = self.base(
-                input_ids=ids, attention_mask=mask, output_hidden_states=True
-            ).hidden_states[self.first]
+            if self.first == 0:  # every layer is trained: only the embeddings are frozen
+                states = self.base.embeddings(input_ids=ids)
+            else:
+                states = self.base(
+                    input_ids=ids, attention_mask=mask, output_hidden_states=True
+                ).hidden_states[self.first]
             for t, s, h in zip(chunk, seqs, states, strict=True):
                 self.cache[t] = h[: len(s)].clone()
         return [self.cache[t] for t in texts]

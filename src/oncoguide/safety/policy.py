@@ -42,7 +42,7 @@ from oncoguide.safety.normalise import normalise
 from oncoguide.safety.regions import DEFAULT_REGIONS_PATH, Region, get_region, load_regions
 from oncoguide.safety.rulebook import Context, Rule, load_rulebook
 from oncoguide.safety.scan import ScanUnit, scan_units
-from oncoguide.safety.scout import Ranker, load_scout
+from oncoguide.safety.scout import Ranker, load_scout, within_budget
 from oncoguide.safety.templates import DEFAULT_TEMPLATES_PATH, load_templates, render
 from oncoguide.types import SAFETY_CATEGORIES, SafetyConcern, SafetyDecision
 
@@ -201,6 +201,10 @@ class SafetyPolicy:
         scores = [dict(s) for s in self._cached_scores(text)]
         return self._fused(decision, units, scores, region)
 
+    def forget_scores(self) -> None:
+        """Drop the remembered classifier scores (benchmarks time the classifier, not the cache)."""
+        self._cached_scores.cache_clear()
+
     def _text_scores(self, text: str) -> tuple[dict[str, float], ...]:
         return tuple(self.unit_scores(scan_units(text)))
 
@@ -216,26 +220,12 @@ class SafetyPolicy:
         return [by_text.get(t, {}) for t in texts]
 
     def _units_to_read(self, texts: list[str]) -> list[str]:
-        """All of `texts`, or, past the token budget, the riskiest by the scout's ranking that fit.
-
-        The most risky unit is always read; then the next ones, in the scout's order, that still
-        fit the budget (a long unit that does not fit is passed over for shorter ones).
-        """
+        """All of `texts`, or past the token budget the riskiest that fit (scout.within_budget)."""
         budget = self._fusion.budget_tokens if self._fusion is not None else None
         if self._scout is None or budget is None or len(texts) < 2:
             return texts
         risk, tokens = self._scout.read(texts)
-        if sum(tokens) <= budget:
-            return texts
-        chosen: list[int] = []
-        used = 0
-        # riskiest first; among equals the shorter unit, which says more precisely where it is
-        for i in sorted(range(len(texts)), key=lambda i: (-float(risk[i]), tokens[i])):
-            if chosen and used + tokens[i] > budget:
-                continue
-            chosen.append(i)
-            used += tokens[i]
-        return [texts[i] for i in sorted(chosen)]
+        return [texts[i] for i in within_budget(list(risk), tokens, budget)]
 
     def rule_decision(self, text: str, *, region: str = "US") -> SafetyDecision:
         """The rules alone: the first matching rule in priority order decides."""

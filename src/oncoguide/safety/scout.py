@@ -28,7 +28,7 @@ import numpy as np
 from oncoguide.errors import PolicyError
 from oncoguide.text.encoder import load_base_tensors, minilm_model_dir
 
-__all__ = ["SCOUT_FILES", "Ranker", "Scout", "load_scout"]
+__all__ = ["SCOUT_FILES", "Ranker", "Scout", "load_scout", "within_budget"]
 
 _WEIGHTS, _META = "scout.safetensors", "scout.json"
 SCOUT_FILES = (_WEIGHTS, _META)
@@ -99,6 +99,22 @@ class Scout:
             p = np.exp(logits)
             risk[i] = 1.0 - float(p[none] / p.sum())
         return risk, tokens
+
+
+def within_budget(risk: Sequence[float], tokens: Sequence[int], budget: int | None) -> list[int]:
+    """Indices of the units the classifier reads: all of them when they fit `budget` (or it is
+    None); else the riskiest first (among equals the shorter, which says more precisely where it
+    is), then the next ones in that order that still fit. The riskiest is always read."""
+    if budget is None or sum(tokens) <= budget:
+        return list(range(len(tokens)))
+    chosen: list[int] = []
+    used = 0
+    for i in sorted(range(len(tokens)), key=lambda i: (-float(risk[i]), tokens[i])):
+        if chosen and used + tokens[i] > budget:
+            continue
+        chosen.append(i)
+        used += tokens[i]
+    return sorted(chosen)
 
 
 def load_scout(model_dir: Path, *, max_tokens: int = 128) -> Scout | None:
