@@ -91,7 +91,7 @@ def score_rows(policy: SafetyPolicy, rows: list[Any]) -> list[dict[str, Any]]:
     out = []
     for row in rows:
         units = scan_units(row.text)
-        unit_scores = policy.unit_scores(units)
+        unit_scores = [s for s in policy.unit_scores(units) if s]  # the units read
         scores = {c: max(s[c] for s in unit_scores) for c in unit_scores[0] if c != "none"}
         scores["none"] = min(s["none"] for s in unit_scores)  # as SafetyPolicy.check does
         out.append(
