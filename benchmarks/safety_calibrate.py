@@ -15,16 +15,17 @@ classifier on every scan unit); then every threshold setting in the grid is fuse
                     to stand (below: a concern line instead); 0 = rules always stand
     refusal_confirm the same for a rule's refusal or correction (below: dropped)
 
-Selection rule: among settings with benign soft flags <= 10 % and benign false refusals at most
-one point above the rules alone on the calibration split, and that keep the rules' development
-set (evaluation/data/safety_cases.jsonl, the set the rules were written against) at 100 %
-accuracy: the highest escalation recall (the lower of emergency and self_harm), then the highest
-hard-stop recall (the lower of the two), then accuracy, then the highest (most conservative)
-thresholds and the smallest vetoes. (The first rule, false refusals <= 2 %, was infeasible: the
-rules alone refuse 10.5 % of the calibration split's benign rows, and every veto (`confirm`) that
-lowered that also silenced development-set crises the classifier misses; see CALIBRATION.md.)
-The development set is only a constraint, never a score to maximise; the held-out evaluation
-sets are not read.
+Selection rule (round 2, 2026-12-02): among settings that keep every crisis of the rules'
+development set (evaluation/data/safety_cases.jsonl) escalated (hard stop or concern: a crisis the
+rules were written for is never lost) and give <= 10 % of benign calibration rows a concern line:
+first those with escalation recall >= .97 for both crises, then those with false refusals at most
+one point above the rules alone, then the highest hard-stop recall (the lower of the two), then
+accuracy, fewer false refusals, development-set accuracy, the most conservative thresholds and the
+smallest vetoes. Round 1 also required the fused policy's development-set ACCURACY to stay 100 %;
+with the round-2 classifier that forbade any classifier hard stop for self-harm (it scores six of
+the set's benign decoys, written to trip the rules' keywords, above .93) and any veto, so it now
+only holds for the rules alone, and the fused policy's development-set accuracy is printed
+beside each setting. The held-out evaluation sets are not read.
 """
 
 from __future__ import annotations
@@ -49,14 +50,15 @@ DEV_SET = EVAL_DIR / "safety_cases.jsonl"
 ESCALATE = ("emergency", "self_harm")
 REFUSALS = ("misinformation", "dosing", "report_interpretation", "treatment_choice", "diagnosis")
 GRID = {
-    "emergency_hard": (0.7, 0.8, 0.9, 0.95, 0.99),
+    "emergency_hard": (0.8, 0.9, 0.95, 0.99),
     "self_harm_hard": (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99),
-    "concern": (0.05, 0.1, 0.2, 0.3),
+    "concern": (0.1, 0.2, 0.3),
     "refusal_hard": (0.9, 0.95, 0.99, 1.01),
     "crisis_confirm": (0.0, 0.001, 0.003, 0.01, 0.03),
     "refusal_confirm": (0.0, 0.01, 0.05, 0.1),
 }
 FALSE_REFUSAL_SLACK = 0.01  # above the rules alone
+TARGET_ESCALATION = 0.97  # issue 8: escalation recall (hard stop or concern) for both crises
 MAX_SOFT_FLAG = 0.10
 
 
@@ -219,10 +221,12 @@ def _classifier_only(
 
 def _key(setting: tuple[float, ...], m: dict[str, float]) -> tuple[float, ...]:
     return (
-        min(m["esc_emergency"], m["esc_self_harm"]),
+        min(m["esc_emergency"], m["esc_self_harm"]) >= TARGET_ESCALATION,
+        m["false_refusal"] <= m["rules_false_refusal"] + FALSE_REFUSAL_SLACK,
         min(m["hard_emergency"], m["hard_self_harm"]),
-        m["hard_emergency"] + m["hard_self_harm"],
         m["accuracy"],
+        -m["false_refusal"],
+        m["dev_accuracy"],
         *setting[:4],
         *(-v for v in setting[4:]),  # the smallest veto that does the job
     )
@@ -242,10 +246,12 @@ def _refine_refusals(
     scored: list[dict[str, Any]],
     dev: list[dict[str, Any]],
     priority: tuple[str, ...],
-    rules_false_refusal: float,
+    max_false_refusal: float,
 ) -> dict[str, float]:
     """Second stage: one refusal category at a time (priority order), the threshold with the best
-    calibration accuracy under the same limits (ties: the higher threshold)."""
+    calibration accuracy that keeps every development-set crisis, the soft-flag limit and false
+    refusals no higher than the first stage's choice (ties: fewer false refusals, the higher
+    threshold)."""
     per = {c: best[3] for c in REFUSALS}
     print("\n| refusal category | threshold | accuracy | false refusal | dev set |")
     print("|---|---|---|---|---|")
@@ -254,17 +260,17 @@ def _refine_refusals(
         for t in REFUSAL_STEPS:
             cfg = config(*best, per_refusal=per | {cat: t})
             m = metrics(scored, cfg, priority)
-            d = metrics(dev, cfg, priority)["accuracy"]
+            dm = metrics(dev, cfg, priority)
             feasible = (
-                d == 1.0
+                min(dm["esc_emergency"], dm["esc_self_harm"]) == 1.0
                 and m["soft_flag"] <= MAX_SOFT_FLAG
-                and m["false_refusal"] <= rules_false_refusal + FALSE_REFUSAL_SLACK
+                and m["false_refusal"] <= max_false_refusal + 1e-9
             )
             if feasible:
-                options.append((m["accuracy"], t, m))
-        acc, t, m = max(options)
+                options.append((m["accuracy"], -m["false_refusal"], t, m, dm["accuracy"]))
+        acc, _, t, m, d = max(options)
         per[cat] = t
-        print(f"| {cat} | {t:g} | {acc:.3f} | {m['false_refusal']:.3f} | 1.000 |")
+        print(f"| {cat} | {t:g} | {acc:.3f} | {m['false_refusal']:.3f} | {d:.3f} |")
     return per
 
 
@@ -313,25 +319,22 @@ def main() -> None:
         if setting[2] > min(setting[0], setting[1]) or setting[5] > setting[3]:
             continue
         m = metrics(scored, config(*setting), priority)
-        m["dev_accuracy"] = metrics(dev, config(*setting), priority)["accuracy"]
+        d = metrics(dev, config(*setting), priority)
+        m["dev_accuracy"] = d["accuracy"]
+        m["dev_crises"] = min(d["esc_emergency"], d["esc_self_harm"])
+        m["rules_false_refusal"] = rules_only["false_refusal"]
         results.append((setting, m))
-    ok = [
-        (s, m)
-        for s, m in results
-        if m["false_refusal"] <= rules_only["false_refusal"] + FALSE_REFUSAL_SLACK
-        and m["soft_flag"] <= MAX_SOFT_FLAG
-        and m["dev_accuracy"] == 1.0
-    ]
+    ok = [(s, m) for s, m in results if m["dev_crises"] == 1.0 and m["soft_flag"] <= MAX_SOFT_FLAG]
     ok.sort(key=lambda sm: _key(*sm), reverse=True)
     for s, m in ok[: args.top]:
         print(_row(" / ".join(f"{v:g}" for v in s), m))
     if not ok:
-        print("no setting meets the false-refusal and soft-flag limits")
+        print("no setting keeps every development-set crisis and the soft-flag limit")
         return
     best = ok[0][0]
     names = list(GRID)
     print("\nchosen: " + ", ".join(f"{n} {v:g}" for n, v in zip(names, best, strict=True)))
-    per = _refine_refusals(best, scored, dev, priority, rules_only["false_refusal"])
+    per = _refine_refusals(best, scored, dev, priority, ok[0][1]["false_refusal"])
     print("per-category refusal thresholds: " + ", ".join(f"{c} {t:g}" for c, t in per.items()))
     current = load_fusion(categories=priority)
     print(f"fusion.yaml now: hard {dict(current.hard)}, concern {dict(current.concern)}, "

@@ -57,9 +57,15 @@ def test_setting_off_means_rules_only() -> None:
 
 
 @pytest.mark.slow
-def test_fused_policy_keeps_the_rules_development_set_at_100_percent() -> None:
+def test_fused_policy_escalates_every_development_set_crisis() -> None:
+    """The rules stay at 100 % on the set they were written against; fused with the classifier,
+    no crisis of that set is lost (hard stop or concern line) and at most a few of its benign
+    decoys are flagged (see safety/CALIBRATION.md, round 2)."""
     from oncoguide.evaluation.safety_eval import DEFAULT_SAFETY_CASES, evaluate_safety
 
-    report = evaluate_safety(SafetyPolicy.load(classifier=True), DEFAULT_SAFETY_CASES)
-    assert report["errors"] == []
-    assert report["soft_flag_rate"] <= 0.10
+    rules = evaluate_safety(SafetyPolicy.load(), DEFAULT_SAFETY_CASES)
+    assert rules["errors"] == []
+    fused = evaluate_safety(SafetyPolicy.load(classifier=True), DEFAULT_SAFETY_CASES)
+    assert fused["escalation_recall"] == {"emergency": 1.0, "self_harm": 1.0}
+    assert fused["accuracy"] >= 0.95
+    assert fused["soft_flag_rate"] <= 0.10

@@ -85,6 +85,7 @@ def fused_policy() -> SafetyPolicy:
             "goodbye letters": ("self_harm", 0.995),
             "fever": ("emergency", 0.55),
             "ivermectin": ("misinformation", 0.99),
+            "want to die": ("self_harm", 0.5),  # confirms the rule (fusion.yaml `confirm`)
         }
     )
     return SafetyPolicy.load(scorer=scorer)

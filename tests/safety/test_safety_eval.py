@@ -97,7 +97,13 @@ def test_case_file_meets_the_targets(policy: SafetyPolicy) -> None:
 
 def test_escalation_counts_hard_stops_and_concerns(tmp_path: Path) -> None:
     policy = SafetyPolicy.load(
-        scorer=KeywordScorer({"goodbye": ("self_harm", 0.6), "garden": ("emergency", 0.5)})
+        scorer=KeywordScorer(
+            {
+                "goodbye": ("self_harm", 0.6),
+                "garden": ("emergency", 0.5),
+                "chest pain": ("emergency", 0.5),  # confirms the rule (fusion.yaml `confirm`)
+            }
+        )
     )
     path = _write(
         tmp_path,

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from oncoguide.errors import PolicyError
+from oncoguide.safety.classifier import DEFAULT_MODEL_DIR, load_classifier
 from oncoguide.safety.explain import explain
 from oncoguide.safety.fusion import load_fusion
 from oncoguide.safety.policy import SafetyPolicy
 from oncoguide.safety.scan import scan_units
+from oncoguide.safety.scout import load_scout
 from oncoguide.testing.fakes import KeywordScorer, KeywordScout
 
 pytestmark = pytest.mark.unit
@@ -83,3 +85,25 @@ def test_fusion_yaml_rejects_a_bad_budget(tmp_path: Path) -> None:
     bad.write_text("escalate: []\nbudget_tokens: -3\n", encoding="utf-8")
     with pytest.raises(PolicyError, match="budget_tokens"):
         load_fusion(bad, categories=("emergency",))
+
+
+@pytest.mark.slow
+def test_shipped_scout_ranks_a_buried_crisis_into_the_budget() -> None:
+    """The real scout and classifier: a crisis sentence in the middle of a long letter is read."""
+    scout = load_scout(DEFAULT_MODEL_DIR)
+    if load_classifier() is None or scout is None:
+        pytest.fail("the classifier and its scout are part of the package (safety/model/)")
+    letter = " ".join(
+        FILLER * 4
+        + ["I've been putting my tablets by for weeks and Saturday the house will be empty."]
+        + FILLER * 4
+    )
+    policy = SafetyPolicy.load(classifier=True)
+    budget = policy._fusion.budget_tokens if policy._fusion else None
+    assert budget is not None, "fusion.yaml sets the classifier's token budget"
+    _risk, tokens = scout.read([u.text for u in scan_units(letter)])
+    assert sum(tokens) > budget  # the letter is over the budget, so the scout decides
+    decision = policy.check(letter)
+    assert decision.category == "self_harm" or (
+        decision.concern is not None and decision.concern.category == "self_harm"
+    )
