@@ -92,14 +92,15 @@ def test_body_text_beats_key_points_and_editorial_sections_are_never_quoted() ->
 
 
 def _two_pages() -> list[Hit]:
+    # The page the question names leads retrieval; the other page is well behind it.
     top = make_hit(1, "adult-aml", "Adult AML Treatment", [(
         "Adult AML › Treatment", "Adult AML is treated with chemotherapy in two phases. "
         "The first phase aims to kill the leukemia cells in the blood and bone marrow.",
-    )])  # fmt: skip
+    )], score=1.0)  # fmt: skip
     other = make_hit(2, "child-aml", "Childhood AML Treatment", [(
         "Childhood AML › Supportive care",
         "Supportive care treatments for children include:\n\n- antibiotics\n- transfusions",
-    )])  # fmt: skip
+    )], score=0.75)  # fmt: skip
     return [top, other]
 
 
