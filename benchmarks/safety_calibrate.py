@@ -37,23 +37,24 @@ from typing import Any
 
 from _results import add_common_args, record
 
-from oncoguide.safety.classifier import load_classifier
+from oncoguide.safety.classifier import DEFAULT_MODEL_DIR, load_classifier
 from oncoguide.safety.dataset import load_labelled, split_rows
 from oncoguide.safety.fusion import FusionConfig, fuse, load_fusion
 from oncoguide.safety.policy import SafetyPolicy
 from oncoguide.safety.scan import scan_units
+from oncoguide.safety.scout import Scout, load_scout, within_budget
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "src" / "oncoguide" / "evaluation" / "data"
 DEV_SET = EVAL_DIR / "safety_cases.jsonl"
 ESCALATE = ("emergency", "self_harm")
 REFUSALS = ("misinformation", "dosing", "report_interpretation", "treatment_choice", "diagnosis")
 GRID = {
-    "emergency_hard": (0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99),
-    "self_harm_hard": (0.5, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99),
-    "concern": (0.05, 0.1, 0.2, 0.3, 0.5),
-    "refusal_hard": (0.7, 0.9, 0.95, 0.97, 0.99, 1.01),
-    "crisis_confirm": (0.0, 0.01),
-    "refusal_confirm": (0.0, 0.05),
+    "emergency_hard": (0.7, 0.8, 0.9, 0.95, 0.99),
+    "self_harm_hard": (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99),
+    "concern": (0.05, 0.1, 0.2, 0.3),
+    "refusal_hard": (0.9, 0.95, 0.99, 1.01),
+    "crisis_confirm": (0.0, 0.001, 0.003, 0.01, 0.03),
+    "refusal_confirm": (0.0, 0.01, 0.05, 0.1),
 }
 FALSE_REFUSAL_SLACK = 0.01  # above the rules alone
 MAX_SOFT_FLAG = 0.10
@@ -86,23 +87,74 @@ def dev_rows() -> list[Any]:
     return rows
 
 
-def score_rows(policy: SafetyPolicy, rows: list[Any]) -> list[dict[str, Any]]:
-    """Per row: expected label, the rules' category, the classifier's max-over-units scores."""
+def score_rows(
+    policy: SafetyPolicy, rows: list[Any], scout: Scout | None = None
+) -> list[dict[str, Any]]:
+    """Per row: expected label, the rules' category, the classifier's max-over-units scores; and
+    per unit (for the budget table) the classifier's scores and the scout's risk and tokens."""
     out = []
     for row in rows:
         units = scan_units(row.text)
-        unit_scores = policy.unit_scores(units)
+        unit_scores = [s for s in policy.unit_scores(units) if s]  # the units read
         scores = {c: max(s[c] for s in unit_scores) for c in unit_scores[0] if c != "none"}
         scores["none"] = min(s["none"] for s in unit_scores)  # as SafetyPolicy.check does
-        out.append(
-            {
-                "id": row.id,
-                "expected": row.expected,
-                "rules": policy.rule_decision(row.text).category,
-                "scores": scores,
-            }
-        )
+        item = {
+            "id": row.id,
+            "expected": row.expected,
+            "rules": policy.rule_decision(row.text).category,
+            "scores": scores,
+            "units": unit_scores,
+        }
+        if scout is not None:
+            risk, tokens = scout.read([u.text for u in units])
+            item["risk"], item["tokens"] = [float(r) for r in risk], tokens
+        out.append(item)
     return out
+
+
+def _budgeted(rows: list[dict[str, Any]], budget: int | None) -> list[dict[str, Any]]:
+    """The rows as the policy sees them with `budget`: max/min over the units read."""
+    out = []
+    for r in rows:
+        # distinct unit texts are scored once in the policy; here every unit counts its tokens
+        read = [r["units"][i] for i in within_budget(r["risk"], r["tokens"], budget)]
+        scores = {c: max(s[c] for s in read) for c in read[0] if c != "none"}
+        scores["none"] = min(s["none"] for s in read)
+        out.append(r | {"scores": scores, "read_tokens": sum(r["tokens"][i] for i in
+                        within_budget(r["risk"], r["tokens"], budget))})  # fmt: skip
+    return out
+
+
+BUDGETS = (48, 64, 96, 128, 192, 256, None)
+
+
+def _budget_table(
+    scored: list[dict[str, Any]], dev: list[dict[str, Any]], cfg: FusionConfig,
+    priority: tuple[str, ...],
+) -> None:  # fmt: skip
+    """Decisions with a token budget against reading every unit, for the chosen thresholds."""
+    if "risk" not in scored[0]:
+        print("\n(no scout in the model folder: no budget table)")
+        return
+    full = [fuse(r["rules"], r["scores"], priority=priority, config=cfg) for r in scored]
+    print(
+        "\n| budget (tokens) | same decision as reading all | esc emergency | esc self_harm "
+        "| hard self_harm | accuracy | false refusal | dev set | tokens read p50/p99/max |"
+    )
+    print("|" + "---|" * 9)
+    for budget in BUDGETS:
+        rows = _budgeted(scored, budget)
+        same = sum(
+            fuse(r["rules"], r["scores"], priority=priority, config=cfg) == f
+            for r, f in zip(rows, full, strict=True)
+        )
+        m = metrics(rows, cfg, priority)
+        d = metrics(_budgeted(dev, budget), cfg, priority)["accuracy"]
+        read = sorted(r["read_tokens"] for r in rows)
+        p = (read[len(read) // 2], read[min(len(read) - 1, int(len(read) * 0.99))], read[-1])
+        print(f"| {budget or 'all'} | {same / len(rows):.3f} | {m['esc_emergency']:.3f} | "
+              f"{m['esc_self_harm']:.3f} | {m['hard_self_harm']:.3f} | {m['accuracy']:.3f} | "
+              f"{m['false_refusal']:.3f} | {d:.3f} | {p[0]} / {p[1]} / {p[2]} |")  # fmt: skip
 
 
 def config(
@@ -230,13 +282,14 @@ def main() -> None:
         return
     if scorer is None:
         raise SystemExit("no classifier weights installed: train one first")
-    policy = SafetyPolicy.load(scorer=scorer)
+    policy = SafetyPolicy.load(scorer=scorer)  # no scout: every unit is scored
+    scout = load_scout(args.model or DEFAULT_MODEL_DIR)
     if args.cache and args.cache.is_file():
         scored, dev = json.loads(args.cache.read_text())
     else:
         step = 10 if args.smoke else 1  # smoke: every 10th row, so every label still occurs
-        scored = score_rows(policy, calibration_rows()[::step])
-        dev = score_rows(policy, dev_rows()[::step])
+        scored = score_rows(policy, calibration_rows()[::step], scout)
+        dev = score_rows(policy, dev_rows()[::step], scout)
         if args.cache:
             args.cache.write_text(json.dumps([scored, dev]))
     priority = policy.priority
@@ -286,6 +339,7 @@ def main() -> None:
     now_m = metrics(scored, current, priority)
     now_m["dev_accuracy"] = metrics(dev, current, priority)["accuracy"]
     print(_row("fusion.yaml", now_m))
+    _budget_table(scored, dev, current, priority)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,12 @@ Training units, from the training split only (the calibration split is never see
 
 Writes `model.safetensors` (trained layers fp16 + head) and `classifier.json` (labels, settings,
 provenance) to `--out` (default src/oncoguide/safety/model).
+
+Then the scout (`oncoguide.safety.scout`), the cheap first look that ranks a long message's units
+for the classifier, is distilled from the classifier just trained: its targets are the
+classifier's probabilities on every scan unit of the training split (plus the row's own label for
+the whole-message unit). `--scout-only` skips the classifier and distils the scout from the one
+already in `--out`. Writes `scout.safetensors` and `scout.json`.
 """
 
 from __future__ import annotations
@@ -148,9 +154,12 @@ class Frozen:
             chunk = todo[start : start + batch]
             seqs = [self.tok.encode(t).ids[:MAX_LEN] for t in chunk]
             ids, mask = _tensors(seqs)
-            states = self.base(
-                input_ids=ids, attention_mask=mask, output_hidden_states=True
-            ).hidden_states[self.first]
+            if self.first == 0:  # every layer is trained: only the embeddings are frozen
+                states = self.base.embeddings(input_ids=ids)
+            else:
+                states = self.base(
+                    input_ids=ids, attention_mask=mask, output_hidden_states=True
+                ).hidden_states[self.first]
             for t, s, h in zip(chunk, seqs, states, strict=True):
                 self.cache[t] = h[: len(s)].clone()
         return [self.cache[t] for t in texts]
@@ -309,6 +318,180 @@ def _train(
         )
 
 
+SCOUT_HIDDEN = 128
+SCOUT_EPOCHS = 25
+SCOUT_MAX_IDS = 512  # the scout reads a unit's first 512 tokens (the classifier only 128)
+_SPECIAL_IDS = (0, 101, 102)
+
+
+def load_shipped(base: BertModel, model_dir: Path) -> Classifier:
+    """The classifier in `model_dir` back in torch (the inverse of `Classifier.shipped`)."""
+    from safetensors.numpy import load_file
+
+    meta = json.loads((model_dir / "classifier.json").read_text(encoding="utf-8"))
+    first = int(meta["trained_layers"][0].rsplit(".", 1)[1])
+    model = Classifier(base, first)
+    tensors = load_file(str(model_dir / "model.safetensors"))
+    for j, layer in enumerate(model.layers):
+        for ours, theirs in _PARTS.items():
+            module = getattr(layer, ours)
+            prefix = f"encoder.layer.{first + j}.{theirs}."
+            module.weight.data.copy_(
+                torch.from_numpy(tensors[prefix + "weight"].astype(np.float32))
+            )
+            module.bias.data.copy_(torch.from_numpy(tensors[prefix + "bias"].astype(np.float32)))
+    model.head.weight.data.copy_(torch.from_numpy(tensors["head.weight"]))
+    model.head.bias.data.copy_(torch.from_numpy(tensors["head.bias"]))
+    return model.eval()
+
+
+class ScoutNet(nn.Module):
+    """The scout's maths (oncoguide.safety.scout) in torch: weighted mean of embeddings, MLP."""
+
+    def __init__(self, embed: torch.Tensor) -> None:
+        super().__init__()
+        self.embed = embed  # frozen MiniLM token embeddings (V, 384)
+        self.log_weight = nn.Parameter(torch.zeros(embed.shape[0]))
+        self.w1 = nn.Linear(embed.shape[1], SCOUT_HIDDEN)
+        self.w2 = nn.Linear(SCOUT_HIDDEN, len(LABELS))
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        w = torch.exp(self.log_weight[ids]) * mask
+        x = (w.unsqueeze(-1) * self.embed[ids]).sum(1) / w.sum(1, keepdim=True).clamp(min=1e-9)
+        return self.w2(torch.relu(self.w1(x)))
+
+
+def _scout_ids(tok: Tokenizer, texts: list[str]) -> list[list[int]]:
+    out = []
+    for t in texts:
+        ids = [i for i in tok.encode(t).ids if i not in _SPECIAL_IDS][:SCOUT_MAX_IDS]
+        out.append(ids or [100])  # [UNK] for a text of special tokens only
+    return out
+
+
+def _unit_texts(rows: list[LabelledMessage]) -> tuple[list[str], dict[str, int]]:
+    """Every distinct scan-unit text of `rows`; the whole-message units with their row's label."""
+    texts: dict[str, None] = {}
+    labelled: dict[str, int] = {}
+    for row in rows:
+        units = scan_units(row.text)
+        for u in units:
+            texts.setdefault(u.text)
+        if units:
+            labelled[units[0].text] = LABELS.index(row.expected)
+    return list(texts), labelled
+
+
+def scout_ranking(
+    risk: np.ndarray, teacher: np.ndarray, groups: list[list[int]]
+) -> dict[str, float]:
+    """How often the unit the classifier finds riskiest is among the scout's top k (k = 1, 2, 3),
+    over the messages of several units where the classifier finds something (p(none) < .5)."""
+    hits = {1: 0, 2: 0, 3: 0}
+    n = 0
+    none = LABELS.index("none")
+    for g in groups:
+        if len(g) < 2 or teacher[g, none].min() >= 0.5:
+            continue
+        n += 1
+        best = g[int(np.argmin(teacher[g, none]))]
+        ranked = [g[i] for i in np.argsort(-risk[g], kind="stable")]
+        for k in hits:
+            hits[k] += best in ranked[:k]
+    return {f"top{k}": round(v / max(n, 1), 4) for k, v in hits.items()} | {"messages": n}
+
+
+def train_scout(
+    base: BertModel,
+    model: Classifier,
+    frozen: Frozen,
+    tok: Tokenizer,
+    train: list[LabelledMessage],
+    calibration: list[LabelledMessage],
+    out: Path,
+    seed: int,
+) -> None:
+    """Distil the scout from `model` and write scout.safetensors / scout.json to `out`."""
+    t0 = time.time()
+    texts, labelled = _unit_texts(train)
+    teacher = _probs(model, frozen, texts)
+    print(
+        f"scout: classifier read {len(texts)} training units: {time.time() - t0:.0f} s", flush=True
+    )
+    ids = _scout_ids(tok, texts)
+    embed = base.embeddings.word_embeddings.weight.detach().clone()
+    net = ScoutNet(embed)
+    optimiser = torch.optim.Adam(
+        [
+            {"params": [net.log_weight], "lr": 3e-2},
+            {"params": list(net.w1.parameters()) + list(net.w2.parameters()), "lr": 3e-3},
+        ]
+    )
+    target = torch.from_numpy(teacher)
+    hard = torch.tensor([labelled.get(t, -100) for t in texts])
+    rng = random.Random(seed)
+    order = list(range(len(texts)))
+    for epoch in range(SCOUT_EPOCHS):
+        rng.shuffle(order)
+        total = 0.0
+        for start in range(0, len(order), 64):
+            idx = order[start : start + 64]
+            x, mask = _tensors([ids[i] for i in idx])
+            logits = net(x, mask.float())
+            logp = torch.log_softmax(logits, dim=-1)
+            loss = nn.functional.kl_div(logp, target[idx], reduction="batchmean")
+            if (hard[idx] >= 0).any():
+                loss = loss + nn.functional.cross_entropy(logits, hard[idx], ignore_index=-100)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            total += float(loss.detach())
+        if epoch % 5 == 4 or epoch == SCOUT_EPOCHS - 1:
+            print(f"scout epoch {epoch + 1}: loss {total / -(-len(order) // 64):.4f}", flush=True)
+    # How well it ranks, on the calibration split it never saw (nor did the classifier).
+    groups, cal_texts = [], []
+    for row in calibration:
+        units = scan_units(row.text)
+        groups.append(list(range(len(cal_texts), len(cal_texts) + len(units))))
+        cal_texts += [u.text for u in units]
+    cal_teacher = _probs(model, frozen, cal_texts)
+    net.eval()
+    with torch.no_grad():
+        risk = np.zeros(len(cal_texts), dtype=np.float32)
+        cal_ids = _scout_ids(tok, cal_texts)
+        for start in range(0, len(cal_ids), 64):
+            x, mask = _tensors(cal_ids[start : start + 64])
+            p = torch.softmax(net(x, mask.float()), dim=-1).numpy()
+            risk[start : start + 64] = 1.0 - p[:, LABELS.index("none")]
+    ranking = scout_ranking(risk, cal_teacher, groups)
+    print(f"scout ranking on the calibration split: {ranking}", flush=True)
+    save_file(
+        {
+            "log_weight": net.log_weight.detach().numpy().astype(np.float16),
+            "w1": net.w1.weight.detach().numpy().T.astype(np.float32).copy(),
+            "b1": net.w1.bias.detach().numpy().astype(np.float32),
+            "w2": net.w2.weight.detach().numpy().T.astype(np.float32).copy(),
+            "b2": net.w2.bias.detach().numpy().astype(np.float32),
+        },
+        str(out / "scout.safetensors"),
+    )
+    meta = {
+        "labels": list(LABELS),
+        "what": "weighted mean of frozen MiniLM token embeddings (one learned log-weight per "
+        "token), then a 384-128-8 MLP; distilled from classifier.json's classifier",
+        "targets": "the classifier's probabilities on every scan unit of the training split, plus "
+        "the row label for whole-message units",
+        "training_units": len(texts),
+        "epochs": SCOUT_EPOCHS,
+        "seed": seed,
+        "ranking_on_calibration_split": ranking,
+        "trained_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "seconds": round(time.time() - t0),
+    }
+    (out / "scout.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out / 'scout.safetensors'}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=3)
@@ -319,6 +502,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR)
     parser.add_argument(
         "--threads", type=int, default=2, help="torch threads (1 is faster on an overloaded host)"
+    )
+    parser.add_argument(
+        "--scout-only",
+        action="store_true",
+        help="keep the classifier in --out; only distil the scout from it",
     )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -339,8 +527,13 @@ def main() -> None:
     tok = Tokenizer.from_file(str(base_dir / "tokenizer.json"))
     tok.no_padding()
     tok.no_truncation()
-    units = Units(train, tok, rng)
     base = BertModel.from_pretrained(str(base_dir), add_pooling_layer=False)
+    if args.scout_only:
+        model = load_shipped(base, args.out)
+        train_scout(base, model, Frozen(base, model.first, tok), tok, train, calibration,
+                    args.out, args.seed)  # fmt: skip
+        return
+    units = Units(train, tok, rng)
     first_trained = base.config.num_hidden_layers - args.train_layers
     model = Classifier(base, first_trained)
     frozen = Frozen(base, first_trained, tok)
@@ -378,6 +571,7 @@ def main() -> None:
     save_file(model.shipped(), str(args.out / "model.safetensors"))
     (args.out / "classifier.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({(args.out / 'model.safetensors').stat().st_size / 1e6:.1f} MB)")
+    train_scout(base, model, frozen, tok, train, calibration, args.out, args.seed)
 
 
 if __name__ == "__main__":

@@ -26,8 +26,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(db: Path, *extra: str) -> Iterator[str]:
-    """Start `oncoguide serve` on a free loopback port; yield its base URL; stop it with SIGINT."""
+def running_server(db: Path | str, *extra: str) -> Iterator[str]:
+    """Start `oncoguide serve` on a free loopback port over `db` (a file or a postgresql:// URL);
+    yield its base URL; stop it with SIGINT."""
     port = free_port()
     cmd = [sys.executable, "-c", "from oncoguide.cli import main; main()", "serve",
            "--port", str(port), "--db", str(db), "--embedder", "none", *extra]  # fmt: skip

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from oncoguide.answer.readability import syllables
 from oncoguide.answer.text import STOPWORDS
@@ -23,6 +24,13 @@ __all__ = ["KBDefinitions", "hard_words"]
 
 MAX_TERMS = 3
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+@lru_cache(maxsize=8192)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """`term` as a whole word, plural allowed. Compiled once per process: a cited page links
+    hundreds of glossary terms, more than `re`'s own cache holds, so it recompiled them per turn."""
+    return re.compile(rf"(?<![\w-]){re.escape(term)}(?:e?s)?(?![\w-])")
 
 
 def hard_words(
@@ -53,9 +61,10 @@ def hard_words(
         found.append((pos, term))
 
     for term in sorted(set(linked), key=len, reverse=True):
-        m = re.search(rf"(?<![\w-]){re.escape(term.lower())}(?:e?s)?(?![\w-])", low)
+        key = term.lower()
+        m = _term_pattern(key).search(low) if key in low else None
         if m is not None:
-            consider(term.lower(), m.start())
+            consider(key, m.start())
     for m in _WORD.finditer(text):
         word = m.group(0).strip("'-")
         if len(word) >= 8 and word.isalpha() and not any(word.lower() in s for s in seen):

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["EnglishCheck", "looks_english"]
+__all__ = ["EnglishCheck", "looks_english", "preload_identifier"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _COMMON = frozenset(
@@ -130,6 +130,11 @@ def _identifier() -> Any:
     ident = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
     ident.set_languages(list(_LANGUAGES))
     return ident
+
+
+def preload_identifier() -> None:
+    """Load the language identifier now (about 1 s; servers call this at start-up)."""
+    _identifier()
 
 
 def _latin_share(text: str) -> float:

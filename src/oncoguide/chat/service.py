@@ -25,6 +25,7 @@ from oncoguide import __version__
 from oncoguide.answer import to_answer_json
 from oncoguide.chat.assistant import Assistant
 from oncoguide.chat.followup import ConversationState, TurnPlan, plan_turn, remember_turn
+from oncoguide.chat.language import preload_identifier
 from oncoguide.chat.redact import redact_contacts
 from oncoguide.chat.turn import TurnOptions
 from oncoguide.config import Settings
@@ -237,10 +238,14 @@ class ChatService:
         return self._kb_fingerprint
 
     def warm_up(self) -> None:
-        """Load the retriever's lazy state (vocabulary, document metadata, dense matrix, embedding
-        worker) now, on one thread. Its lazy loaders are not locked: without this, the first
-        burst of concurrent requests would each build them (measured: 2 GB peak and 1 req/s)."""
+        """Load every lazy piece of a turn now, on one thread: the retriever's state (vocabulary,
+        document metadata, dense matrix, embedding worker), the safety classifier, the composer's
+        dictionaries and the language identifier. Their loaders are not locked: without this, the
+        first burst of concurrent requests would each build them (measured: 2 GB peak and
+        1 req/s), and the first requests would wait seconds."""
         self.assistant.retriever.search("cancer treatment side effects", k=1)
+        self.assistant.turner(TurnOptions())("what are the side effects of chemotherapy?")
+        preload_identifier()
 
     def close(self) -> None:
         self.conversations.close()

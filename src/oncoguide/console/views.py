@@ -105,9 +105,9 @@ def weak_results_note(question: str, hits: Sequence[Hit]) -> str | None:
     )
 
 
-def _top_scores(scores: dict[str, float] | None, n: int = 3) -> str:
+def _top_scores(scores: dict[str, float] | None, classifier: bool, n: int = 3) -> str:
     if scores is None:
-        return "no classifier"
+        return "not read (over the token budget)" if classifier else "no classifier"
     top = sorted(scores.items(), key=lambda kv: -kv[1])[:n]
     return ", ".join(f"{k} {v:.2f}" for k, v in top)
 
@@ -120,7 +120,8 @@ def print_safety_explain(out: Console, report: dict[str, Any]) -> None:
     for u in report["units"]:
         label = "message" if u["kind"] == "message" else str(u["index"] + 1)
         rules = "\n".join(f"{m['rule_id']} ({m['span']!r})" for m in u["rules"]) or "-"
-        table.add_row(label, escape(u["sentence"]), escape(rules), _top_scores(u["scores"]))
+        scores = _top_scores(u["scores"], report["classifier"])
+        table.add_row(label, escape(u["sentence"]), escape(rules), scores)
     out.print(table)
     d = report["decision"]
     source = f"rule {d['rule_id']}" if d["rule_id"] else "classifier" if d["actions"] else "-"

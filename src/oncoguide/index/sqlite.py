@@ -49,7 +49,6 @@ BM25_WEIGHTS: tuple[float, float, float] = (4.0, 2.0, 1.0)
 _BATCH = 500
 
 
-
 def migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) of every packaged migration, in order."""
     found = []

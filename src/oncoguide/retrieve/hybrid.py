@@ -29,6 +29,7 @@ from oncoguide.retrieve.priors import (
 )
 from oncoguide.retrieve.query import ExpandedQuery, QueryVocabulary
 from oncoguide.retrieve.rerank import Candidate, RerankWeights, Scored, rerank
+from oncoguide.retrieve.vectors import QueryVectorCache
 from oncoguide.types import Document, Hit, Passage, SearchFilters
 
 __all__ = ["RetrievalConfig", "Retriever", "SearchResult"]
@@ -99,6 +100,7 @@ class Retriever:
         self._masks: dict[SearchFilters, npt.NDArray[np.bool_]] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._last_vector: tuple[str, npt.NDArray[np.float32]] | None = None
+        self._vectors = QueryVectorCache()
 
     # -- lazy state ---------------------------------------------------------------------------
 
@@ -212,9 +214,14 @@ class Retriever:
             return None
         embedder = self.embedder
         assert embedder is not None  # guarded by _dense_enabled
+        cached = self._vectors.get(text)
+        if cached is not None:  # the same text embeds to the same vector: not again
+            done: Future[npt.NDArray[np.float32]] = Future()
+            done.set_result(cached)
+            return done
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="og-embed")
-        return self._pool.submit(lambda: embedder.embed([text])[0])
+        return self._pool.submit(lambda: self._vectors.put(text, embedder.embed([text])[0]))
 
     def question_vector(self, question: str) -> npt.NDArray[np.float32] | None:
         """The (normalised) query vector the last search of `question` used; embedded afresh for

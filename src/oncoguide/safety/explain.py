@@ -1,7 +1,8 @@
 """`oncoguide safety explain`: why a message got its decision, unit by unit.
 
 For the whole message and each sentence (read with one neighbour on each side, see scan.py): every
-rule that holds on it and the classifier's probabilities; then the fused decision `check` returns.
+rule that holds on it and the classifier's probabilities (None for a unit the classifier did not
+read: over the token budget, ranked low by the scout); then the fused decision `check` returns.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ def explain(policy: SafetyPolicy, text: str, *, region: str = "US") -> dict[str,
                     {"rule_id": m.rule_id, "category": m.category, "span": m.span}
                     for m in policy.rule_matches(unit.text)
                 ],
-                "scores": {k: round(v, 4) for k, v in scores[i].items()} if scores else None,
+                # None: no classifier, or a unit it did not read (over the token budget)
+                "scores": (
+                    {k: round(v, 4) for k, v in scores[i].items()} if scores and scores[i] else None
+                ),
             }
         )
     return {

@@ -47,6 +47,9 @@ class FusionConfig:
     concern: Mapping[str, float]
     concern_template: Mapping[str, str]
     confirm: Mapping[str, float] = field(default_factory=dict)
+    # Tokens of scan units the classifier reads per message, riskiest first as the scout ranks
+    # them (scout.py); None reads every unit.
+    budget_tokens: int | None = None
 
 
 @dataclass(frozen=True)
@@ -128,4 +131,7 @@ def load_fusion(path: Path | None = None, *, categories: Sequence[str]) -> Fusio
                 raise PolicyError(f"{path}: thresholds.{cat}: concern above hard")
         if "confirm" in item:
             confirm[str(cat)] = _probability(item["confirm"], f"thresholds.{cat}.confirm")
-    return FusionConfig(escalate, hard, concern, templates, confirm)
+    budget = data.get("budget_tokens")
+    if budget is not None and (not isinstance(budget, int) or budget < 1):
+        raise PolicyError(f"{path}: budget_tokens must be a positive integer, not {budget!r}")
+    return FusionConfig(escalate, hard, concern, templates, confirm, budget)

@@ -20,8 +20,10 @@ reasons written next to it.
 
 Fusion. With a classifier attached (`load(classifier=...)`), `check` also scores the message's scan
 units (scan.py: the whole message and each sentence with its neighbours) and fuses both verdicts
-(fusion.py); `rule_decision` is the rules alone. The turn reads a decision's `actions` and
-`concern`, never its category name.
+(fusion.py); `rule_decision` is the rules alone. When the units of a long message hold more
+tokens than `fusion.yaml`'s `budget_tokens`, the scout (scout.py) ranks them and the classifier
+reads the riskiest ones up to the budget; the others count as unread, not as benign. The turn
+reads a decision's `actions` and `concern`, never its category name.
 """
 
 from __future__ import annotations
@@ -34,12 +36,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from oncoguide.errors import PolicyError
-from oncoguide.safety.classifier import load_classifier
+from oncoguide.safety.classifier import DEFAULT_MODEL_DIR, load_classifier
 from oncoguide.safety.fusion import FusionConfig, Scorer, fuse, load_fusion
 from oncoguide.safety.normalise import normalise
 from oncoguide.safety.regions import DEFAULT_REGIONS_PATH, Region, get_region, load_regions
 from oncoguide.safety.rulebook import Context, Rule, load_rulebook
 from oncoguide.safety.scan import ScanUnit, scan_units
+from oncoguide.safety.scout import Ranker, load_scout, within_budget
 from oncoguide.safety.templates import DEFAULT_TEMPLATES_PATH, load_templates, render
 from oncoguide.types import SAFETY_CATEGORIES, SafetyConcern, SafetyDecision
 
@@ -115,6 +118,7 @@ class SafetyPolicy:
         *,
         fusion: FusionConfig | None = None,
         scorer: Scorer | None = None,
+        scout: Ranker | None = None,
     ) -> None:
         self._ctx = context
         order = {c: i for i, c in enumerate(context.priority)}
@@ -123,6 +127,7 @@ class SafetyPolicy:
         self._regions = dict(regions)
         self._fusion = fusion
         self._scorer = scorer
+        self._scout = scout
         # The classifier is the costly part of a check, and one turn may check the same message
         # more than once (the chat service asks before it plans the turn): remember recent scores.
         self._cached_scores = functools.lru_cache(maxsize=256)(self._text_scores)
@@ -137,15 +142,18 @@ class SafetyPolicy:
         fusion_path: Path | None = None,
         scorer: Scorer | None = None,
         classifier: bool = False,
+        scout: Ranker | None = None,
     ) -> SafetyPolicy:
         """Read and validate every rule, template and region file; raise PolicyError if invalid.
 
         `classifier=True` attaches the shipped learned classifier when its weights are installed
-        (`Settings.safety_classifier`); `scorer` attaches any other. Without either the policy is
-        the rules alone.
+        (`Settings.safety_classifier`), with the scout shipped beside it; `scorer` (and `scout`)
+        attach any other. Without either the policy is the rules alone.
         """
         if scorer is None and classifier:
             scorer = load_classifier()
+            if scorer is not None and scout is None:
+                scout = load_scout(DEFAULT_MODEL_DIR)
         context, rules = load_rulebook(rules_dir)
         regions = load_regions(regions_path or DEFAULT_REGIONS_PATH)
         allowed = set(next(iter(regions.values())).placeholders())
@@ -164,7 +172,7 @@ class SafetyPolicy:
             for tid, t in templates.items()
             for code, region in regions.items()
         }
-        return cls(context, rules, messages, regions, fusion=fusion, scorer=scorer)
+        return cls(context, rules, messages, regions, fusion=fusion, scorer=scorer, scout=scout)
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -193,17 +201,31 @@ class SafetyPolicy:
         scores = [dict(s) for s in self._cached_scores(text)]
         return self._fused(decision, units, scores, region)
 
+    def forget_scores(self) -> None:
+        """Drop the remembered classifier scores (benchmarks time the classifier, not the cache)."""
+        self._cached_scores.cache_clear()
+
     def _text_scores(self, text: str) -> tuple[dict[str, float], ...]:
         return tuple(self.unit_scores(scan_units(text)))
 
     def unit_scores(self, units: tuple[ScanUnit, ...]) -> list[dict[str, float]]:
-        """The classifier's probabilities for each unit ([] without a classifier)."""
+        """The classifier's probabilities for each unit ([] without a classifier); `{}` for a
+        unit it did not read (over the token budget and ranked low by the scout)."""
         if self._scorer is None or not units:
             return []
         texts = [u.text for u in units]
         distinct = list(dict.fromkeys(texts))  # short messages repeat the same window
-        by_text = dict(zip(distinct, self._scorer.score(distinct), strict=True))
-        return [by_text[t] for t in texts]
+        read = self._units_to_read(distinct)
+        by_text = dict(zip(read, self._scorer.score(read), strict=True))
+        return [by_text.get(t, {}) for t in texts]
+
+    def _units_to_read(self, texts: list[str]) -> list[str]:
+        """All of `texts`, or past the token budget the riskiest that fit (scout.within_budget)."""
+        budget = self._fusion.budget_tokens if self._fusion is not None else None
+        if self._scout is None or budget is None or len(texts) < 2:
+            return texts
+        risk, tokens = self._scout.read(texts)
+        return [texts[i] for i in within_budget(list(risk), tokens, budget)]
 
     def rule_decision(self, text: str, *, region: str = "US") -> SafetyDecision:
         """The rules alone: the first matching rule in priority order decides."""
@@ -233,8 +255,9 @@ class SafetyPolicy:
     ) -> SafetyDecision:
         assert self._fusion is not None
         labels = [c for c in SAFETY_CATEGORIES if c != "none"]
-        scores = {c: max(s.get(c, 0.0) for s in unit_scores) for c in labels}
-        scores["none"] = min(s.get("none", 0.0) for s in unit_scores)
+        read = [s for s in unit_scores if s]  # the units the classifier read
+        scores = {c: max(s.get(c, 0.0) for s in read) for c in labels}
+        scores["none"] = min(s.get("none", 0.0) for s in read)
         fused = fuse(decision.category, scores, priority=self.priority, config=self._fusion)
         code = self.region(region).code
         concern = None
@@ -351,8 +374,8 @@ class SafetyPolicy:
 def _best_unit(units: tuple[ScanUnit, ...], scores: list[dict[str, float]], category: str) -> int:
     """The unit to quote as the span: a top-scoring sentence, the middle one when the windows of
     neighbouring sentences tie (they all contain the sentence that matters)."""
-    top = max(s.get(category, 0.0) for s in scores)
-    tied = [i for i, s in enumerate(scores) if s.get(category, 0.0) == top]
+    top = max(s.get(category, 0.0) for s in scores if s)
+    tied = [i for i, s in enumerate(scores) if s and s.get(category, 0.0) == top]
     sentences = [i for i in tied if units[i].kind == "sentence"] or tied
     return sentences[(len(sentences) - 1) // 2]
 

@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from oncoguide.types import SAFETY_CATEGORIES
 
-__all__ = ["BagOfWordsEmbedder", "FakeEmbedder", "KeywordScorer"]
+__all__ = ["BagOfWordsEmbedder", "FakeEmbedder", "KeywordScorer", "KeywordScout"]
 
 _WORD = re.compile(r"\w+")
 # Words carry the meaning; trigrams tolerate misspellings and inflections ("tumour"/"tumor").
@@ -76,6 +76,22 @@ class KeywordScorer:
             probs["none"] = max(0.0, 1.0 - sum(v for k, v in probs.items() if k != "none"))
             out.append(probs)
         return out
+
+
+class KeywordScout:
+    """A stand-in scout (`safety.scout.Ranker`): risk = the weight of the first keyword found,
+    tokens = words; `calls` records what it was asked to rank."""
+
+    def __init__(self, table: dict[str, float]) -> None:
+        self.table = table
+        self.calls: list[list[str]] = []
+
+    def read(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.float32], list[int]]:
+        self.calls.append(list(texts))
+        risk = [
+            max((w for k, w in self.table.items() if k in t.lower()), default=0.0) for t in texts
+        ]
+        return np.asarray(risk, dtype=np.float32), [len(t.split()) for t in texts]
 
 
 class BagOfWordsEmbedder:

@@ -1,0 +1,85 @@
+"""The scout and the token budget: past the budget the classifier reads the riskiest units only."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from oncoguide.errors import PolicyError
+from oncoguide.safety.explain import explain
+from oncoguide.safety.fusion import load_fusion
+from oncoguide.safety.policy import SafetyPolicy
+from oncoguide.safety.scan import scan_units
+from oncoguide.testing.fakes import KeywordScorer, KeywordScout
+
+pytestmark = pytest.mark.unit
+
+FILLER = [
+    "The garden is full of roses this year.",
+    "My sister came round with a cake on Sunday.",
+    "We watched the football and the dog slept on my feet.",
+    "The bus into town was late again.",
+    "I finished the crossword before lunch.",
+    "It rained all afternoon so we stayed in.",
+]
+CRISIS = "I have written my goodbye letters and put them in the drawer."
+
+
+def _policy(budget: int | None) -> tuple[SafetyPolicy, KeywordScorer, KeywordScout]:
+    scorer = KeywordScorer({"goodbye letters": ("self_harm", 0.995)})
+    scout = KeywordScout({"goodbye": 0.9, "cake": 0.2})
+    policy = SafetyPolicy.load(scorer=scorer, scout=scout)
+    assert policy._fusion is not None
+    policy._fusion = replace(policy._fusion, budget_tokens=budget)
+    return policy, scorer, scout
+
+
+def test_past_the_budget_the_classifier_reads_the_riskiest_units_first() -> None:
+    text = " ".join([*FILLER[:3], CRISIS, *FILLER[3:]])
+    policy, scorer, _scout = _policy(budget=40)
+    decision = policy.check(text)
+    assert decision.category == "self_harm"
+    assert decision.span in (FILLER[2], CRISIS, FILLER[3])  # a sentence whose window shows it
+    (read,) = scorer.calls
+    assert sum(len(t.split()) for t in read) <= 40
+    assert all("goodbye letters" in t for t in read[:1])  # the riskiest unit is among those read
+    every = {u.text for u in scan_units(text)}
+    assert set(read) < every  # some units were not read
+
+
+def test_a_message_within_the_budget_is_read_whole() -> None:
+    text = " ".join([*FILLER[:2], CRISIS])
+    policy, scorer, _ = _policy(budget=10_000)
+    policy.check(text)
+    (read,) = scorer.calls
+    assert set(read) == {u.text for u in scan_units(text)}
+
+
+def test_without_a_budget_the_scout_is_not_asked() -> None:
+    text = " ".join([*FILLER, CRISIS])
+    policy, scorer, scout = _policy(budget=None)
+    assert policy.check(text).category == "self_harm"
+    assert scout.calls == [] and set(scorer.calls[0]) == {u.text for u in scan_units(text)}
+
+
+def test_unread_units_do_not_count_as_benign_and_explain_marks_them() -> None:
+    text = " ".join([*FILLER, CRISIS])
+    policy, _, _ = _policy(budget=30)
+    report = explain(policy, text)
+    unread = [u for u in report["units"] if u["scores"] is None]
+    read = [u for u in report["units"] if u["scores"] is not None]
+    assert unread and read
+    assert any("goodbye" in u["text"] for u in read)
+    # "none" is the minimum over the units READ: unread ones cannot make a message look benign
+    assert report["decision"]["scores"]["none"] == pytest.approx(
+        min(u["scores"]["none"] for u in read), abs=1e-4
+    )
+
+
+def test_fusion_yaml_rejects_a_bad_budget(tmp_path: Path) -> None:
+    bad = tmp_path / "fusion.yaml"
+    bad.write_text("escalate: []\nbudget_tokens: -3\n", encoding="utf-8")
+    with pytest.raises(PolicyError, match="budget_tokens"):
+        load_fusion(bad, categories=("emergency",))
