@@ -207,8 +207,6 @@ def test_navigation_hands_back_the_passages_it_quotes(sample_db: Path) -> None:
         "how often should i get a mammagram",
         "friends keep offering to help, what should i ask them to do while i care for my dad",
         "should I worry about the side effects of my chemo",
-        "my feet tingle since chemo, what can I do to ease it",
-        "my mouth is dry from radiation, what can we do at home",
     ],
 )
 def test_everyday_questions_are_not_taken_for_navigation(question: str) -> None:
