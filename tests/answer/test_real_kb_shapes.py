@@ -111,6 +111,15 @@ def test_a_list_from_a_lower_ranked_page_does_not_replace_the_top_page() -> None
     assert answer.citations[0].doc_id == "adult-aml"
 
 
+def test_the_page_gap_is_for_list_questions_only() -> None:
+    # A question that does not ask for a list keeps the plain rank prior: the section that
+    # answers it wins on the page the retriever put behind.
+    answer = compose_answer(
+        "Is supportive care given to children with AML?", _two_pages(), as_of=AS_OF
+    )
+    assert answer.citations[0].doc_id == "child-aml"
+
+
 @pytest.mark.parametrize(
     ("question", "main"),
     [

@@ -3,7 +3,7 @@
 A section's score (higher is better):
 
     text_sim + HEADING_SIM * heading_sim + TEXT_WORDS * words(text) + HEADING_WORDS * words(heading)
-    + type cue + list cue - RANK_STEP * page rank - PAGE_GAP * page gap
+    + type cue + list cue - RANK_STEP * page rank - PAGE_GAP * page gap (list questions)
 
 `text_sim` is the best cosine of the question with the section's chunk embeddings and
 `heading_sim` the cosine with its heading path (both 0 without an embedder). `words(x)` is the
@@ -11,12 +11,13 @@ idf-weighted share of the question's words found in x; the asked part of a quest
 its story (what comes before the asking clauses) less (`Question.story_weight`). The type cue
 (qtypes.yaml): +TYPE_CUE when the section's heading or a list lead-in names the question's main
 type, +TYPE_CUE/2 for its other types, -AVOID when it names only a type the main type avoids
-("what helps" vs "Causes"). The page gap is how far the page's retrieval score falls short of the
-best page's, as a share of it: a page the retriever barely ranked second loses little, one far
-behind loses more. A section whose list is of questions loses QUESTIONS_LIST unless
+("what helps" vs "Causes"). A section whose list is of questions loses QUESTIONS_LIST unless
 questions are what is asked for. A question that asks for a list (the signs, the tests, the risk
 factors: `Question.asks_list`) gives LIST_CUE to a candidate that holds one: a list or table of its
-own, or subsections that answer together.
+own, or subsections that answer together. For such a question only, a page also loses PAGE_GAP
+times how far its retrieval score falls short of the best page's (as a share of it), so a list on a
+page far behind the one the question names does not replace it. (Applied to every question, the gap
+cost the blind answer set coverage and cited-gold pages; issue 9.)
 
 A heading whose subsections answer together ("Risk factors" > "Diet", "Tobacco use") is also a
 candidate: its text is its own plus its subsections' headings, its similarity their best.
@@ -45,7 +46,7 @@ HEADING_WORDS = 0.15
 TYPE_CUE = 0.08
 AVOID = 0.3
 RANK_STEP = 0.03
-PAGE_GAP = 1.0
+PAGE_GAP = 1.0  # list questions only
 MATCH_FLOOR = 0.3
 # A list of questions (questions to ask a doctor, a Q&A page's contents) answers only a question
 # that asks for questions.
@@ -217,7 +218,7 @@ def rank_sections(q: Question, cands: Sequence[Candidate]) -> list[tuple[float, 
     best = max(c.hit.score for c in cands)
     scored = []
     for c in cands:
-        gap = (best - c.hit.score) / best if best > 0 else 0.0
+        gap = (best - c.hit.score) / best if best > 0 and q.asks_list else 0.0
         s = c.text_sim - PAGE_GAP * gap + HEADING_SIM * c.heading_sim
         s += TEXT_WORDS * words(c.terms) + HEADING_WORDS * words(c.heading_terms)
         s += _type_cue(c, q) - RANK_STEP * c.rank - _other_time(c, q)
