@@ -333,3 +333,32 @@ def test_a_list_asked_for_is_quoted_in_all_its_parts() -> None:
     assert "Nipple changes, such as:" in texts and "fluid from the nipple" in texts
     assert texts.index("Breast lump, such as:") < texts.index("Nipple changes, such as:")
     _verified_whole(answer, hits)
+
+
+SYMPTOMS = """Breast changes can be a symptom of breast cancer. Most changes are not cancer.
+
+## What are the symptoms of breast cancer?
+
+Check with your doctor if you notice any of these changes.
+
+Breast lump, such as:
+
+- a lump in or near your breast
+- a lump under your arm
+
+Skin changes, such as:
+
+- redness of the skin
+- itching or tingling
+"""
+
+
+def test_a_list_question_is_answered_by_the_section_that_holds_the_list_in_all_its_parts() -> None:
+    hits = [make_section_hit(0, "sym", "Signs and Symptoms of Breast Cancer", SYMPTOMS)]
+    answer = compose_answer("What are the signs and symptoms of breast cancer?", hits, as_of=AS_OF)
+    items = [s.text for s in answer.sentences if s.list_item and s.section == "answer"]
+    assert items == [
+        "a lump in or near your breast", "a lump under your arm",
+        "redness of the skin", "itching or tingling",
+    ]  # fmt: skip
+    _verified_whole(answer, hits)

@@ -41,3 +41,27 @@ def test_editorial_and_key_point_sections_are_never_answers() -> None:
     assert is_never_answer("Hodgkin Lymphoma › About This PDQ Summary › Reviewers and Updates")
     assert is_never_answer("Hodgkin Lymphoma › General Information › Key Points")
     assert not is_never_answer("Hodgkin Lymphoma › General Information")
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_list"),
+    [
+        ("What are the signs and symptoms of breast cancer?", True),
+        ("Which tests are used to find it?", True),
+        ("What can cause diarrhea in people with cancer?", True),
+        ("Who is at higher risk of delirium?", True),
+        ("How is stomach cancer diagnosed?", True),
+        ("What is a port?", False),
+        ("Is hair loss permanent after chemotherapy?", False),
+        ("how often should I get a colonoscopy", False),
+    ],
+)
+def test_a_question_that_asks_for_a_list_is_told_by_its_asked_part(
+    question: str, asks_list: bool
+) -> None:
+    assert read_question(question).asks_list is asks_list
+
+
+def test_the_story_does_not_make_a_list_question() -> None:
+    q = read_question("I read about the symptoms of lymphoma online, is it curable?")
+    assert not q.asks_list

@@ -92,14 +92,15 @@ def test_body_text_beats_key_points_and_editorial_sections_are_never_quoted() ->
 
 
 def _two_pages() -> list[Hit]:
+    # The page the question names leads retrieval; the other page is well behind it.
     top = make_hit(1, "adult-aml", "Adult AML Treatment", [(
         "Adult AML › Treatment", "Adult AML is treated with chemotherapy in two phases. "
         "The first phase aims to kill the leukemia cells in the blood and bone marrow.",
-    )])  # fmt: skip
+    )], score=1.0)  # fmt: skip
     other = make_hit(2, "child-aml", "Childhood AML Treatment", [(
         "Childhood AML › Supportive care",
         "Supportive care treatments for children include:\n\n- antibiotics\n- transfusions",
-    )])  # fmt: skip
+    )], score=0.75)  # fmt: skip
     return [top, other]
 
 
@@ -108,6 +109,15 @@ def test_a_list_from_a_lower_ranked_page_does_not_replace_the_top_page() -> None
     assert {c.doc_id for c in answer.citations} >= {"adult-aml"}
     assert not any(s.list_item for s in answer.sentences)
     assert answer.citations[0].doc_id == "adult-aml"
+
+
+def test_the_page_gap_is_for_list_questions_only() -> None:
+    # A question that does not ask for a list keeps the plain rank prior: the section that
+    # answers it wins on the page the retriever put behind.
+    answer = compose_answer(
+        "Is supportive care given to children with AML?", _two_pages(), as_of=AS_OF
+    )
+    assert answer.citations[0].doc_id == "child-aml"
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 A section's score (higher is better):
 
     text_sim + HEADING_SIM * heading_sim + TEXT_WORDS * words(text) + HEADING_WORDS * words(heading)
-    + type cue - RANK_STEP * page rank
+    + type cue + list cue - RANK_STEP * page rank - PAGE_GAP * page gap (list questions)
 
 `text_sim` is the best cosine of the question with the section's chunk embeddings and
 `heading_sim` the cosine with its heading path (both 0 without an embedder). `words(x)` is the
@@ -12,7 +12,12 @@ its story (what comes before the asking clauses) less (`Question.story_weight`).
 (qtypes.yaml): +TYPE_CUE when the section's heading or a list lead-in names the question's main
 type, +TYPE_CUE/2 for its other types, -AVOID when it names only a type the main type avoids
 ("what helps" vs "Causes"). A section whose list is of questions loses QUESTIONS_LIST unless
-questions are what is asked for.
+questions are what is asked for. A question that asks for a list (the signs, the tests, the risk
+factors: `Question.asks_list`) gives LIST_CUE to a candidate that holds one: a list or table of its
+own, or subsections that answer together. For such a question only, a page also loses PAGE_GAP
+times how far its retrieval score falls short of the best page's (as a share of it), so a list on a
+page far behind the one the question names does not replace it. (Applied to every question, the gap
+cost the blind answer set coverage and cited-gold pages; issue 9.)
 
 A heading whose subsections answer together ("Risk factors" > "Diet", "Tobacco use") is also a
 candidate: its text is its own plus its subsections' headings, its similarity their best.
@@ -41,10 +46,12 @@ HEADING_WORDS = 0.15
 TYPE_CUE = 0.08
 AVOID = 0.3
 RANK_STEP = 0.03
+PAGE_GAP = 1.0  # list questions only
 MATCH_FLOOR = 0.3
 # A list of questions (questions to ask a doctor, a Q&A page's contents) answers only a question
 # that asks for questions.
 QUESTIONS_LIST = 0.3
+LIST_CUE = 0.2
 OTHER_TIME = 0.1  # a heading about another time ("before surgery" for "after surgery")
 MIN_CHILDREN = 2
 
@@ -64,6 +71,7 @@ class Candidate:
     heading_terms: frozenset[str] = frozenset()
     labels: tuple[str, ...] = field(default=())  # heading and list lead-ins, for type cues
     of_questions: bool = False  # its list is a list of questions ("What is laetrile?", ...)
+    holds_list: bool = False  # a list or table of its own, or subsections that answer together
 
     @property
     def heading(self) -> str:
@@ -109,8 +117,18 @@ def _text_sim(x: ScoredSection) -> float:
 def _of_questions(s: Section | None) -> bool:
     """The section opens on a list of questions (a Q&A page's contents, questions to ask)."""
     first = s.blocks[0] if s is not None and s.blocks else None
-    items = first.items if first is not None and first.kind == "list" else ()
+    return _is_questions(first.items if first is not None and first.kind == "list" else ())
+
+
+def _is_questions(items: Sequence[str]) -> bool:
     return bool(items) and sum(i.rstrip().endswith("?") for i in items) * 2 > len(items)
+
+
+def _has_list(s: Section | None) -> bool:
+    """The section holds a list or table that is not a list of questions."""
+    return s is not None and any(
+        b.kind in ("list", "table") and b.items and not _is_questions(b.items) for b in s.blocks
+    )
 
 
 def _leads(s: Section) -> list[str]:
@@ -156,6 +174,7 @@ def candidates(hits: Sequence[Hit]) -> list[Candidate]:
                     (own_sims.heading_sim or 0.0) if own_sims is not None else 0.0,
                     terms | (_section_terms(own) if own is not None else frozenset()),
                     content_terms(_inner(path)), labels, _of_questions(own),
+                    bool(kids) or _has_list(own),
                 )
             )  # fmt: skip
     return out
@@ -196,12 +215,15 @@ def rank_sections(q: Question, cands: Sequence[Candidate]) -> list[tuple[float, 
     def words(terms: frozenset[str]) -> float:
         return sum(weight[t] * idf[t] for t in terms & weight.keys()) / total
 
+    best = max(c.hit.score for c in cands)
     scored = []
     for c in cands:
-        s = c.text_sim + HEADING_SIM * c.heading_sim
+        gap = (best - c.hit.score) / best if best > 0 and q.asks_list else 0.0
+        s = c.text_sim - PAGE_GAP * gap + HEADING_SIM * c.heading_sim
         s += TEXT_WORDS * words(c.terms) + HEADING_WORDS * words(c.heading_terms)
         s += _type_cue(c, q) - RANK_STEP * c.rank - _other_time(c, q)
         s -= QUESTIONS_LIST if c.of_questions and not q.asks_for_questions else 0.0
+        s += LIST_CUE if q.asks_list and c.holds_list else 0.0
         scored.append((s, c))
     scored.sort(key=lambda sc: (-sc[0], sc[1].rank, sc[1].path))
     return scored

@@ -20,6 +20,7 @@ from oncoguide.text import content_terms
 __all__ = [
     "Question",
     "QuestionType",
+    "asks_for_list",
     "is_never_answer",
     "question_types",
     "read_question",
@@ -69,6 +70,7 @@ class Question:
     asked_terms: frozenset[str]
     story_terms: frozenset[str]
     story_weight: float = 1.0  # how much a story word counts beside an asked word (1)
+    asks_list: bool = False  # its asked part asks for a list (qtypes.yaml `lists`)
 
     @property
     def main(self) -> QuestionType | None:
@@ -88,7 +90,9 @@ class Question:
 
 
 @lru_cache(maxsize=1)
-def _table() -> tuple[tuple[QuestionType, ...], tuple[re.Pattern[str], ...]]:
+def _table() -> tuple[
+    tuple[QuestionType, ...], tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]
+]:
     raw = resources.files("oncoguide.answer").joinpath("qtypes.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(raw)
     try:
@@ -102,13 +106,14 @@ def _table() -> tuple[tuple[QuestionType, ...], tuple[re.Pattern[str], ...]]:
             for t in data["types"]
         )
         never = tuple(re.compile(p, re.IGNORECASE) for p in data["never"])
+        lists = tuple(re.compile(p, re.IGNORECASE) for p in data["lists"])
     except (KeyError, TypeError, re.error) as exc:
         raise ConfigError(f"answer/qtypes.yaml is malformed: {exc}") from exc
     known = {t.name for t in types}
     for t in types:
         if not set(t.avoid) <= known:
             raise ConfigError(f"answer/qtypes.yaml: {t.name} avoids unknown types {t.avoid}")
-    return types, never
+    return types, never, lists
 
 
 def question_types() -> tuple[QuestionType, ...]:
@@ -122,6 +127,11 @@ def type_named(name: str) -> QuestionType:
 def is_never_answer(heading: str) -> bool:
     """A section about the document itself (editorial boards, references, key points)."""
     return any(p.search(heading) for p in _table()[1])
+
+
+def asks_for_list(asked: str) -> bool:
+    """The asked part asks for a list ("what are the signs of ...", "which tests ...")."""
+    return any(p.search(asked) for p in _table()[2])
 
 
 def _split(question: str) -> tuple[str, str]:
@@ -153,4 +163,5 @@ def read_question(question: str) -> Question:
         asked_terms=asked_terms,
         story_terms=content_terms(story) - asked_terms,
         story_weight=story_weight,
+        asks_list=asks_for_list(asked),
     )

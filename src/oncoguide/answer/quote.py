@@ -151,7 +151,9 @@ def _first_of(hit: Hit, s: Section) -> list[Piece]:
 
 def quote(c: Candidate, q: Question) -> list[Piece]:
     """The pieces that quote candidate `c` (see the module docstring)."""
-    wants_list = q.main is not None and q.main.name not in ("what_is", "yes_no", "when")
+    wants_list = q.asks_list or (
+        q.main is not None and q.main.name not in ("what_is", "yes_no", "when")
+    )
     own = c.section
     if own is not None and (
         not c.children or _first_list(own) is not None or (not wants_list and own.blocks)
