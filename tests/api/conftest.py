@@ -28,6 +28,16 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def pg_index(pg_url: str) -> str:
+    """The sample KB ingested (lexical only) into the session's PostgreSQL database."""
+    result = CliRunner().invoke(
+        cli_app, ["ingest", str(sample_kb_path()), "--db", pg_url, "--embedder", "none"]
+    )
+    assert result.exit_code == 0, result.output
+    return pg_url
+
+
+@pytest.fixture
 def api_db(sample_index: Path, tmp_path: Path) -> Path:
     db = tmp_path / "api.db"
     shutil.copy(sample_index, db)

@@ -8,26 +8,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from oncoguide.api import create_app
-from oncoguide.cli import app as cli_app
-from oncoguide.kb.sample import sample_kb_path
 
 from .conftest import api_settings, new_session
 
 pytestmark = pytest.mark.integration
 
 QUESTIONS = ["what helps with mouth sores during chemo?", "fever during chemo", "hair loss"]
-
-
-@pytest.fixture
-def pg_index(pg_url: str) -> str:
-    result = CliRunner().invoke(
-        cli_app, ["ingest", str(sample_kb_path()), "--db", pg_url, "--embedder", "none"]
-    )
-    assert result.exit_code == 0, result.output
-    return pg_url
 
 
 @pytest.fixture

@@ -10,10 +10,6 @@ from contextlib import ExitStack
 
 import httpx
 import pytest
-from typer.testing import CliRunner
-
-from oncoguide.cli import app as cli_app
-from oncoguide.kb.sample import sample_kb_path
 
 from .test_serve import running_server
 
@@ -29,15 +25,6 @@ QUESTIONS = [
 ]
 SESSIONS = 2  # two sessions for 120 turns: both processes append to the same session at once
 CHATS_PER_SERVER = 60
-
-
-@pytest.fixture
-def pg_index(pg_url: str) -> str:
-    result = CliRunner().invoke(
-        cli_app, ["ingest", str(sample_kb_path()), "--db", pg_url, "--embedder", "none"]
-    )
-    assert result.exit_code == 0, result.output
-    return pg_url
 
 
 def _turn(bases: list[str], sessions: list[str], i: int) -> tuple[str, str, str]:
