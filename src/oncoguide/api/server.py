@@ -66,7 +66,8 @@ def serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> None
     open_index(settings.db).close()
     configure_process(settings)
     if workers <= 1:
-        uvicorn.run(create_app(settings), host=host, port=port, access_log=False)
+        uvicorn.run(create_app(settings), host=host, port=port, access_log=False,
+                    timeout_keep_alive=settings.keep_alive_s)  # fmt: skip
         return
     os.environ.update(settings_environment(settings))
     uvicorn.run(
@@ -76,4 +77,5 @@ def serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> None
         port=port,
         workers=workers,
         access_log=False,
+        timeout_keep_alive=settings.keep_alive_s,
     )
