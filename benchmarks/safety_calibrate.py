@@ -119,11 +119,11 @@ def _budgeted(rows: list[dict[str, Any]], budget: int | None) -> list[dict[str, 
     out = []
     for r in rows:
         # distinct unit texts are scored once in the policy; here every unit counts its tokens
-        read = [r["units"][i] for i in within_budget(r["risk"], r["tokens"], budget)]
+        chosen = within_budget(r["risk"], r["tokens"], budget)
+        read = [r["units"][i] for i in chosen]
         scores = {c: max(s[c] for s in read) for c in read[0] if c != "none"}
         scores["none"] = min(s["none"] for s in read)
-        out.append(r | {"scores": scores, "read_tokens": sum(r["tokens"][i] for i in
-                        within_budget(r["risk"], r["tokens"], budget))})  # fmt: skip
+        out.append(r | {"scores": scores, "read_tokens": sum(r["tokens"][i] for i in chosen)})
     return out
 
 

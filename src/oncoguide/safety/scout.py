@@ -26,7 +26,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from oncoguide.errors import PolicyError
-from oncoguide.text.encoder import load_base_tensors, minilm_model_dir
+from oncoguide.text.encoder import minilm_model_dir
 
 __all__ = ["SCOUT_FILES", "Ranker", "Scout", "load_scout", "within_budget"]
 
@@ -57,9 +57,13 @@ class Scout:
 
             meta = json.loads((self.model_dir / _META).read_text(encoding="utf-8"))
             t = load_file(str(self.model_dir / _WEIGHTS))
+            from safetensors import safe_open
+
             base = minilm_model_dir()
-            tensors, _ = load_base_tensors(base)
-            embed = np.asarray(tensors["embeddings.word_embeddings.weight"], dtype=np.float32)
+            # Only the token embeddings: the rest of the base model is the classifier's business.
+            with safe_open(str(base / "model.safetensors"), framework="np") as f:
+                raw = f.get_tensor("embeddings.word_embeddings.weight")
+            embed = np.asarray(raw, dtype=np.float32)
             log_w = t["log_weight"].astype(np.float32)
             if log_w.shape[0] != embed.shape[0]:
                 raise PolicyError(f"{self.model_dir}: scout vocabulary does not match the base")
