@@ -41,7 +41,7 @@ from _results import add_common_args, record
 from oncoguide.safety.classifier import DEFAULT_MODEL_DIR, load_classifier
 from oncoguide.safety.dataset import load_labelled, split_rows
 from oncoguide.safety.fusion import FusionConfig, fuse, load_fusion
-from oncoguide.safety.policy import SafetyPolicy
+from oncoguide.safety.policy import SafetyPolicy, rule_units
 from oncoguide.safety.scan import scan_units
 from oncoguide.safety.scout import Scout, load_scout, within_budget
 
@@ -100,10 +100,13 @@ def score_rows(
         unit_scores = [s for s in policy.unit_scores(units) if s]  # the units read
         scores = {c: max(s[c] for s in unit_scores) for c in unit_scores[0] if c != "none"}
         scores["none"] = min(s["none"] for s in unit_scores)  # as SafetyPolicy.check does
+        rules = policy.rule_decision(row.text)
         item = {
             "id": row.id,
             "expected": row.expected,
-            "rules": policy.rule_decision(row.text).category,
+            "rules": rules.category,
+            # the unit a rule fired in: the policy always reads it (scout.within_budget `must`)
+            "must": rule_units(units, rules.span if rules.rule_id else None),
             "scores": scores,
             "units": unit_scores,
         }
@@ -119,7 +122,7 @@ def _budgeted(rows: list[dict[str, Any]], budget: int | None) -> list[dict[str, 
     out = []
     for r in rows:
         # distinct unit texts are scored once in the policy; here every unit counts its tokens
-        chosen = within_budget(r["risk"], r["tokens"], budget)
+        chosen = within_budget(r["risk"], r["tokens"], budget, r.get("must", ()))
         read = [r["units"][i] for i in chosen]
         scores = {c: max(s[c] for s in read) for c in read[0] if c != "none"}
         scores["none"] = min(s["none"] for s in read)

@@ -13,7 +13,7 @@ from oncoguide.safety.explain import explain
 from oncoguide.safety.fusion import load_fusion
 from oncoguide.safety.policy import SafetyPolicy
 from oncoguide.safety.scan import scan_units
-from oncoguide.safety.scout import load_scout
+from oncoguide.safety.scout import load_scout, within_budget
 from oncoguide.testing.fakes import KeywordScorer, KeywordScout
 
 pytestmark = pytest.mark.unit
@@ -78,6 +78,34 @@ def test_unread_units_do_not_count_as_benign_and_explain_marks_them() -> None:
     assert report["decision"]["scores"]["none"] == pytest.approx(
         min(u["scores"]["none"] for u in read), abs=1e-4
     )
+
+
+def test_the_sentence_a_rule_fired_in_is_read_even_when_the_scout_ranks_it_low() -> None:
+    """The veto (`confirm`) must judge the sentence the rule matched, not whatever the scout
+    preferred: a buried emergency sign the scout ranks below filler stays a hard stop."""
+    sign = "My husband started coughing up blood an hour ago, quite a lot of it, on chemo."
+    text = " ".join([*FILLER[:3], sign, *FILLER[3:]])
+    scorer = KeywordScorer({"coughing up blood": ("emergency", 0.9)})
+    scout = KeywordScout({"cake": 0.9, "crossword": 0.8})  # ranks the filler above the sign
+    policy = SafetyPolicy.load(scorer=scorer, scout=scout)
+    assert policy._fusion is not None
+    rules_alone = policy.rule_decision(text)
+    assert rules_alone.category == "emergency" and rules_alone.rule_id is not None
+    policy._fusion = replace(policy._fusion, budget_tokens=20)
+    decision = policy.check(text)
+    (read,) = scorer.calls
+    assert any("coughing up blood" in t for t in read)
+    assert decision.category == "emergency" and decision.concern is None  # not vetoed
+    report = explain(policy, text)
+    assert any("coughing up blood" in u["sentence"] and u["scores"] for u in report["units"])
+
+
+def test_within_budget_reads_the_must_units_and_still_the_riskiest() -> None:
+    risk, tokens = [0.1, 0.9, 0.2, 0.05], [10, 10, 10, 10]
+    assert within_budget(risk, tokens, 15, must=[3]) == [1, 3]
+    assert within_budget(risk, tokens, 25, must=[3]) == [1, 3]
+    assert within_budget(risk, tokens, 35, must=[3]) == [1, 2, 3]
+    assert within_budget(risk, tokens, 15) == [1]
 
 
 def test_fusion_yaml_rejects_a_bad_budget(tmp_path: Path) -> None:

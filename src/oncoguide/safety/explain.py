@@ -18,7 +18,8 @@ __all__ = ["explain"]
 def explain(policy: SafetyPolicy, text: str, *, region: str = "US") -> dict[str, Any]:
     """A JSON-ready account of the decision on `text` (keys are the CLI's `--json` contract)."""
     units = scan_units(text)
-    scores = policy.unit_scores(units)
+    rules = policy.rule_decision(text, region=region)
+    scores = policy.unit_scores(units, rule_span=rules.span if rules.rule_id else None)
     rows = []
     for i, unit in enumerate(units):
         rows.append(

@@ -46,7 +46,7 @@ from oncoguide.safety.scout import Ranker, load_scout, within_budget
 from oncoguide.safety.templates import DEFAULT_TEMPLATES_PATH, load_templates, render
 from oncoguide.types import SAFETY_CATEGORIES, SafetyConcern, SafetyDecision
 
-__all__ = ["NO_DECISION", "WINDOW", "RuleMatch", "SafetyPolicy"]
+__all__ = ["NO_DECISION", "WINDOW", "RuleMatch", "SafetyPolicy", "rule_units"]
 
 WINDOW = 240  # characters of sentence context judged on each side of a match
 _ANCHOR_TAIL = (
@@ -198,34 +198,40 @@ class SafetyPolicy:
         units = scan_units(text)
         if not units:
             return decision
-        scores = [dict(s) for s in self._cached_scores(text)]
+        span = decision.span if decision.rule_id is not None else None
+        scores = [dict(s) for s in self._cached_scores(text, span)]
         return self._fused(decision, units, scores, region)
 
     def forget_scores(self) -> None:
         """Drop the remembered classifier scores (benchmarks time the classifier, not the cache)."""
         self._cached_scores.cache_clear()
 
-    def _text_scores(self, text: str) -> tuple[dict[str, float], ...]:
-        return tuple(self.unit_scores(scan_units(text)))
+    def _text_scores(self, text: str, span: str | None) -> tuple[dict[str, float], ...]:
+        return tuple(self.unit_scores(scan_units(text), rule_span=span))
 
-    def unit_scores(self, units: tuple[ScanUnit, ...]) -> list[dict[str, float]]:
+    def unit_scores(
+        self, units: tuple[ScanUnit, ...], *, rule_span: str | None = None
+    ) -> list[dict[str, float]]:
         """The classifier's probabilities for each unit ([] without a classifier); `{}` for a
-        unit it did not read (over the token budget and ranked low by the scout)."""
+        unit it did not read (over the token budget and ranked low by the scout). The sentence
+        unit holding `rule_span` (the text a rule matched) is always read."""
         if self._scorer is None or not units:
             return []
         texts = [u.text for u in units]
         distinct = list(dict.fromkeys(texts))  # short messages repeat the same window
-        read = self._units_to_read(distinct)
+        must = rule_units(units, rule_span)
+        read = self._units_to_read(distinct, [distinct.index(texts[i]) for i in must])
         by_text = dict(zip(read, self._scorer.score(read), strict=True))
         return [by_text.get(t, {}) for t in texts]
 
-    def _units_to_read(self, texts: list[str]) -> list[str]:
-        """All of `texts`, or past the token budget the riskiest that fit (scout.within_budget)."""
+    def _units_to_read(self, texts: list[str], must: list[int]) -> list[str]:
+        """All of `texts`, or past the token budget the `must` units and the riskiest that fit
+        (scout.within_budget)."""
         budget = self._fusion.budget_tokens if self._fusion is not None else None
         if self._scout is None or budget is None or len(texts) < 2:
             return texts
         risk, tokens = self._scout.read(texts)
-        return [texts[i] for i in within_budget(list(risk), tokens, budget)]
+        return [texts[i] for i in within_budget(list(risk), tokens, budget, must)]
 
     def rule_decision(self, text: str, *, region: str = "US") -> SafetyDecision:
         """The rules alone: the first matching rule in priority order decides."""
@@ -369,6 +375,17 @@ class SafetyPolicy:
             and ctx.question_start.search(sentence) is not None
             and ctx.person.search(context) is None
         )
+
+
+def rule_units(units: tuple[ScanUnit, ...], span: str | None) -> list[int]:
+    """The sentence unit(s) whose sentence holds a rule's matched `span` (normalised text): the
+    first such sentence, or none when the span crosses sentences or there is no span."""
+    if not span:
+        return []
+    for i, unit in enumerate(units):
+        if unit.kind == "sentence" and span in normalise(unit.sentence):
+            return [i]
+    return []
 
 
 def _best_unit(units: tuple[ScanUnit, ...], scores: list[dict[str, float]], category: str) -> int:
