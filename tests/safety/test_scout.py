@@ -100,11 +100,12 @@ def test_the_sentence_a_rule_fired_in_is_read_even_when_the_scout_ranks_it_low()
     assert any("coughing up blood" in u["sentence"] and u["scores"] for u in report["units"])
 
 
-def test_within_budget_reads_the_must_units_and_still_the_riskiest() -> None:
+def test_within_budget_reads_the_must_units_on_top_of_the_scouts_choice() -> None:
     risk, tokens = [0.1, 0.9, 0.2, 0.05], [10, 10, 10, 10]
     assert within_budget(risk, tokens, 15, must=[3]) == [1, 3]
-    assert within_budget(risk, tokens, 25, must=[3]) == [1, 3]
-    assert within_budget(risk, tokens, 35, must=[3]) == [1, 2, 3]
+    # the must unit is read on top of the budget: it never displaces a unit the scout chose
+    assert within_budget(risk, tokens, 25, must=[3]) == [1, 2, 3]
+    assert within_budget(risk, tokens, 25) == [1, 2]
     assert within_budget(risk, tokens, 15) == [1]
 
 

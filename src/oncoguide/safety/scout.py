@@ -112,25 +112,22 @@ def within_budget(
     must: Sequence[int] = (),
 ) -> list[int]:
     """Indices of the units the classifier reads: all of them when they fit `budget` (or it is
-    None); else the units in `must` (read whatever they cost: the policy passes the unit where a
-    rule fired, so the classifier's veto judges the very sentence the rule matched), then the
-    riskiest first (among equals the shorter, which says more precisely where it is), then the
-    next ones in that order that still fit. The riskiest is always read."""
+    None); else the riskiest first (among equals the shorter, which says more precisely where it
+    is), then the next ones in that order that still fit; the riskiest is always read. The units
+    in `must` are read on top of that, outside the budget (the policy passes the unit where a rule
+    fired, so the classifier's veto also judges the very sentence the rule matched, and reading it
+    never displaces a unit the scout chose)."""
     if budget is None or sum(tokens) <= budget:
         return list(range(len(tokens)))
-    chosen: list[int] = list(dict.fromkeys(i for i in must if 0 <= i < len(tokens)))
-    used = sum(tokens[i] for i in chosen)
-    top = True
+    chosen: list[int] = []
+    used = 0
     for i in sorted(range(len(tokens)), key=lambda i: (-float(risk[i]), tokens[i])):
-        if i in chosen:
-            top = False
-            continue
-        if not top and used + tokens[i] > budget:
+        if chosen and used + tokens[i] > budget:
             continue
         chosen.append(i)
         used += tokens[i]
-        top = False
-    return sorted(chosen)
+    chosen += [i for i in must if 0 <= i < len(tokens) and i not in chosen]
+    return sorted(set(chosen))
 
 
 def load_scout(model_dir: Path, *, max_tokens: int = 128) -> Scout | None:
