@@ -98,8 +98,13 @@ def _pieces(
     q = read_question(question)
     usable = hits if any(h.sections for h in hits[:3]) else [_passage_sections(h) for h in hits]
     ranked = for_audience(rank_sections(q, candidates(usable)), audience)
+    d = None
+    if q.main is not None and q.main.name == "what_is":
+        d = definition(q, [x for _, x in ranked])
+    # A "what is" question is answered from the section that defines its subject, when one does.
+    order = sorted(ranked, key=lambda sc: d is None or sc[1].section is not d.section)
     chosen: tuple[float, Candidate, list[Piece]] | None = None
-    for score, cand in ranked:
+    for score, cand in order:
         quoted = quote(cand, q)
         if quoted:
             chosen = (score, cand, quoted)
@@ -107,10 +112,9 @@ def _pieces(
     if chosen is None:
         return []
     top, c, pieces = chosen
-    if q.main is not None and q.main.name == "what_is":
-        d = definition(q, [x for _, x in ranked])
-        if d is not None:
-            pieces = [d, *(p for p in pieces if p.text != d.text)]
+    if d is not None:
+        pieces = [d, *(p for p in pieces if p.text != d.text)]
+        top = max(top, ranked[0][0])
     pieces += _support(ranked, c, top, {p.text for p in pieces})
     if not care:
         return pieces

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from oncoguide.answer.pick import Candidate
 from oncoguide.answer.qtypes import Question
-from oncoguide.text import content_terms, is_anaphoric, is_dangling, split_sentences
+from oncoguide.kb.sections import heading_sentence
+from oncoguide.text import content_terms, is_anaphoric, is_dangling, normalise, split_sentences
 from oncoguide.types import Block, Hit, Section
 
 __all__ = ["Piece", "care_pieces", "definition", "lead_sentence", "quote", "quote_section"]
@@ -92,6 +93,16 @@ def _prose(
     return out
 
 
+def _headline(hit: Hit, s: Section) -> list[Piece]:
+    """The section's heading when it is a sentence (its key point, `heading_sentence`), unless
+    its text opens on the same sentence."""
+    first = heading_sentence(s)
+    opening = _prose(hit, s, s.blocks, 1, PROSE_WORDS)
+    if not first or (opening and normalise(opening[0].text) == normalise(first)):
+        return []
+    return [Piece(first, hit, s)]
+
+
 def lead_sentence(hit: Hit, s: Section) -> Piece | None:
     """The section's first standalone sentence (a supporting sentence), if it has one."""
     found = _prose(hit, s, s.blocks, 1, PROSE_WORDS)
@@ -113,7 +124,12 @@ def _first_list(s: Section) -> Block | None:
 
 
 def quote_section(hit: Hit, s: Section, wants_list: bool) -> list[Piece]:
-    """The section's lead paragraph and its first list whole, or its first sentences."""
+    """The section's key-point heading (`_headline`), then its lead paragraph and its first
+    list whole, or its first sentences."""
+    return _headline(hit, s) + _body(hit, s, wants_list)
+
+
+def _body(hit: Hit, s: Section, wants_list: bool) -> list[Piece]:
     lst = _first_list(s)
     at = s.blocks.index(lst) if lst is not None else len(s.blocks)
     if lst is not None and (wants_list or at <= 2):
@@ -174,6 +190,8 @@ def _all_sentences(c: Candidate) -> Iterator[tuple[str, Section]]:
     for s in (c.section, *c.children):
         if s is None:
             continue
+        if heading_sentence(s):
+            yield heading_sentence(s), s
         for b in s.blocks:
             if b.kind == "para":
                 for sent in _sentences(b.text):
@@ -186,14 +204,16 @@ def definition(q: Question, ranked: Sequence[Candidate]) -> Piece | None:
     subject = q.asked_terms - content_terms("mean means meaning define definition difference")
     if not subject:
         return None
-    for c in ranked[:4]:
+    for c in ranked[:8]:
         for sent, s in _all_sentences(c):
             head = sent.split(",")[0][:160]
             m = _DEFINES.search(head)
             if m is None or is_anaphoric(sent) or is_dangling(sent):
                 continue
             said = content_terms(head[: m.start()])
-            if said and said & subject and len(said - subject) <= 2:
+            # What it defines is mostly the subject's words ("The information that is known
+            # about the cancer is ..." does not define "cancer of unknown primary").
+            if 2 * len(said & subject) >= len(said) > 0 and len(said - subject) <= 2:
                 return Piece(sent, c.hit, s)
     return None
 
