@@ -23,9 +23,9 @@ import numpy.typing as npt
 
 from oncoguide.index.ingest import heading_hash
 from oncoguide.index.store import Store
-from oncoguide.kb.sections import heading_sentence
+from oncoguide.kb.sections import passage_text
 from oncoguide.retrieve.hybrid import Retriever
-from oncoguide.types import Hit, Passage, ScoredSection, Section
+from oncoguide.types import Hit, Passage, ScoredSection
 
 __all__ = ["TOP_DOCS", "SectionContext", "section_context"]
 
@@ -41,16 +41,10 @@ class _Page:
         self.sections = store.sections_of(doc_id)
         self.section_of = {c.chunk_id: c.section_id for c in store.chunks_of(doc_id)}
         self.passages = {
-            s.section_id: Passage(s.section_id, doc_id, s.heading, _text(s), 0.0)
+            s.section_id: Passage(s.section_id, doc_id, s.heading, passage_text(s), 0.0)
             for s in self.sections
             if s.blocks
         }
-
-
-def _text(s: Section) -> str:
-    """A section's passage text: its blocks, after its heading when that is a sentence."""
-    first = heading_sentence(s)
-    return f"{first}\n{s.text}" if first else s.text
 
 
 def _query(
