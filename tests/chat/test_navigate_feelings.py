@@ -224,3 +224,21 @@ def test_sections_focus_is_the_asked_part_after_a_story_when_it_stands_alone() -
     )
     assert sections_focus("how long is recovery after a lumpectomy? do I need time off?") is None
     assert sections_focus("I get hot flashes. do these go away after treatment?") is None
+
+
+def test_a_question_list_headed_by_the_topic_beats_one_on_a_page_titled_with_it() -> None:
+    lymph = _hit(
+        "lymph",
+        "Lymphedema and Cancer - Side Effects",
+        [("Talking with your doctor", "Ask these questions about lymphedema:\n\n"
+          "- Does my treatment put me at risk of lymphedema?\n- What changes should I look for?")],
+    )  # fmt: skip
+    treat = _hit(
+        "treat",
+        "Questions to Ask about Cancer Treatment",
+        [("Questions about Side Effects", "- What side effects can I expect?\n"
+          "- How can I prevent or treat side effects?")],
+    )  # fmt: skip
+    terms = frozenset({"side", "effect", "treatment"})
+    pieces = pick_questions([lymph, treat], terms)
+    assert pieces[0].text == "What side effects can I expect?"

@@ -253,7 +253,10 @@ def pick_questions(
                 about = p.heading + " " + (block.lead_in or "") + " " + hit.title
                 if not _QUESTIONS_HEADING.search(about):
                     continue
-                shared = _overlap(terms, about + " " + " ".join(asks))
+                # The list's own heading and lead-in say what it is about more than the page
+                # title ("Questions about side effects" vs a lymphedema page's list): double.
+                own = p.heading.split(" › ")[-1] + " " + (block.lead_in or "")
+                shared = _overlap(terms, own) + _overlap(terms, about + " " + " ".join(asks))
                 if on_topic and not shared:
                     continue
                 key = (-shared, rank, -len(asks))
