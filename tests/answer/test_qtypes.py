@@ -83,3 +83,9 @@ def test_time_words_and_verbs_do_not_make_a_type(
     q = read_question(question)
     assert q.main is not None and q.main.name == main
     assert absent is None or not q.is_type(absent)
+
+
+def test_time_frame_words_are_not_topic_words() -> None:
+    q = read_question("I am donating stem cells. How long does the collection take?")
+    assert q.is_type("when")
+    assert not q.asked_terms & {"long", "take"}
