@@ -85,6 +85,64 @@ def test_serve_with_two_workers(api_db: Path) -> None:
         assert httpx.get(f"{base}/v1/health").json()["messages"] == 4
 
 
+def _children(pid: int) -> list[int]:
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def _sockets(pid: int) -> set[int]:
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(int(target[8:-1]))
+    return inodes
+
+
+def _tcp(port: int) -> dict[int, str]:
+    """inode -> state ("0A" listening, "01" established) of IPv4 sockets on local `port`."""
+    out = {}
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        cols = line.split()
+        if int(cols[1].split(":")[1], 16) == port:
+            out[int(cols[9])] = cols[3]
+    return out
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_REUSEPORT balancing is Linux")
+def test_each_worker_listens_on_its_own_socket_and_gets_connections(api_db: Path) -> None:
+    """With --workers 2 each worker has its own SO_REUSEPORT listening socket (uvicorn's mode
+    shares one inherited socket), and the kernel spreads 16 keep-alive connections over both."""
+    proc_before = set(_children(os.getpid()))
+    with running_server(api_db, "--workers", "2") as base:
+        port = int(base.rsplit(":", 1)[1])
+        (server,) = set(_children(os.getpid())) - proc_before
+        workers = [w for w in _children(server) if _sockets(w)]
+        assert len(workers) == 2
+        clients = [httpx.Client(base_url=base) for _ in range(16)]
+        try:
+            for c in clients:
+                assert c.get("/v1/health").status_code == 200
+            states = _tcp(port)
+            listening = [{i for i in _sockets(w) if states.get(i) == "0A"} for w in workers]
+            assert all(len(ls) == 1 for ls in listening) and listening[0] != listening[1]
+            served = [sum(states.get(i) == "01" for i in _sockets(w)) for w in workers]
+            assert sum(served) == 16 and min(served) >= 1, served
+        finally:
+            for c in clients:
+                c.close()
+
+
 def test_serve_refuses_a_missing_index_in_one_line(tmp_path: Path) -> None:
     cmd = [sys.executable, "-c", "from oncoguide.cli import main; main()", "serve",
            "--port", str(free_port()), "--db", str(tmp_path / "none.db")]  # fmt: skip
