@@ -45,6 +45,7 @@ __all__ = [
     "message",
     "read_as",
     "region_sentence",
+    "sections_focus",
     "with_llm",
     "without_general_info",
 ]
