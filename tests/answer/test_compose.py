@@ -362,3 +362,71 @@ def test_a_list_question_is_answered_by_the_section_that_holds_the_list_in_all_i
         "redness of the skin", "itching or tingling",
     ]  # fmt: skip
     _verified_whole(answer, hits)
+
+
+GIST = """## General information
+
+GISTs are tumors of the digestive tract.
+
+## Very small GISTs are common.
+
+Sometimes GISTs are smaller than the eraser on top of a pencil. Doctors do not agree on whether \
+these small tumors should be removed or watched.
+"""
+
+
+def test_a_key_point_heading_is_quoted_first_and_verifies() -> None:
+    hits = [
+        make_section_hit(0, "gist", "GIST", GIST, sims={"Very small GISTs are common.": (0.9, 0.9)})
+    ]
+    answer = compose_answer("does a very small GIST have to be removed?", hits, as_of=AS_OF)
+    assert answer.sentences[0].text == "Very small GISTs are common."
+    assert answer.sentences[1].text.startswith("Sometimes GISTs are smaller")
+    _verified_whole(answer, hits)
+
+
+WORK = """## Your rights at work
+
+Some people with cancer face roadblocks when they try to go back to work. Employers may not \
+treat them fairly. Some employers think people with cancer take too many sick days.
+
+It is against the law to discriminate against workers who have cancer. If you apply for a new \
+job, you have no legal obligation to tell an employer about your cancer history.
+"""
+
+
+def test_a_later_paragraph_that_says_more_of_the_question_follows_the_lead() -> None:
+    hits = [make_section_hit(0, "work", "Work", WORK)]
+    answer = compose_answer(
+        "do I have to tell an employer about my cancer history when I apply for a job?",
+        hits,
+        as_of=AS_OF,
+    )
+    texts = _texts(answer)
+    assert texts[0].startswith("Some people with cancer face roadblocks")
+    assert any(t.startswith("If you apply for a new job") for t in texts)
+    assert not any("sick days" in t for t in texts)  # the lead is cut to its first sentences
+    _verified_whole(answer, hits)
+
+
+FLASHES = """## Drug treatment
+
+Some drugs may control hot flashes.
+
+## Comfort measures
+
+Comfort measures may help. Doing the following may help control symptoms:
+
+- Wear loose-fitting clothes made of cotton.
+- Use fans and open windows.
+"""
+
+
+def test_a_section_tied_with_the_chosen_one_is_quoted_as_fully() -> None:
+    sims = {"Drug treatment": (0.8, 0.5), "Comfort measures": (0.79, 0.5)}
+    hits = [make_section_hit(0, "hot", "Hot Flashes", FLASHES, sims=sims)]
+    answer = compose_answer("hot flashes from tamoxifen", hits, as_of=AS_OF)
+    texts = _texts(answer)
+    assert "Some drugs may control hot flashes." in texts
+    assert "Wear loose-fitting clothes made of cotton." in texts
+    _verified_whole(answer, hits)

@@ -65,3 +65,27 @@ def test_a_question_that_asks_for_a_list_is_told_by_its_asked_part(
 def test_the_story_does_not_make_a_list_question() -> None:
     q = read_question("I read about the symptoms of lymphoma online, is it curable?")
     assert not q.asks_list
+
+
+@pytest.mark.parametrize(
+    ("question", "main", "absent"),
+    [
+        ("do these go away after treatment or can they keep going?", "yes_no", "treatment"),
+        ("does acupuncture actually work for chemo nausea?", "yes_no", "practical"),
+        ("anything simple i can do at home without more pills?", "manage", None),
+        ("how should I take care of it?", "manage", None),
+        ("how is bladder cancer treated", "treatment", None),
+    ],
+)
+def test_time_words_and_verbs_do_not_make_a_type(
+    question: str, main: str, absent: str | None
+) -> None:
+    q = read_question(question)
+    assert q.main is not None and q.main.name == main
+    assert absent is None or not q.is_type(absent)
+
+
+def test_time_frame_words_are_not_topic_words() -> None:
+    q = read_question("I am donating stem cells. How long does the collection take?")
+    assert q.is_type("when")
+    assert not q.asked_terms & {"long", "take"}

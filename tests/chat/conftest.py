@@ -20,7 +20,9 @@ _SOURCE = re.compile(r"^\[(\d+)\] [^\n]*\n(.+?)(?=\n\n\[\d+\] |\n\nQuestion: )",
 
 
 def _first_sentence(text: str) -> str:
-    body = " ".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    # A faithful model writes a list item as a sentence, without its bullet.
+    lines = [line.strip().lstrip("-*• ") for line in text.splitlines()]
+    body = " ".join(line for line in lines if not line.startswith("#"))
     return re.split(r"(?<=[.!?])\s+", body.strip())[0]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from oncoguide.chat.aids import asked_part
+from oncoguide.chat.aids import asked_part, sections_focus
 from oncoguide.chat.assistant import open_assistant
 from oncoguide.chat.feelings import Feelings, acknowledge, feeling_of
 from oncoguide.chat.navigate import navigation_kind, pick_check_text, pick_questions, pick_tests
@@ -46,6 +46,8 @@ def _hit(doc_id: str, title: str, sections: list[tuple[str, str]]) -> Hit:
         ("questions to ask my oncologist at the first visit", "questions"),
         ("what is chemotherapy", None),
         ("what should patients do about mouth sores", None),
+        ("my skin itches since treatment started, what can I do to stop the itching?", None),
+        ("my daughter's white count is low, what can we do at home to avoid infection?", None),
     ],
 )
 def test_navigation_kind(question: str, kind: str | None) -> None:
@@ -211,3 +213,32 @@ def test_navigation_hands_back_the_passages_it_quotes(sample_db: Path) -> None:
 )
 def test_everyday_questions_are_not_taken_for_navigation(question: str) -> None:
     assert navigation_kind(question) is None
+
+
+def test_sections_focus_is_the_asked_part_after_a_story_when_it_stands_alone() -> None:
+    assert (
+        sections_focus(
+            "had lymph nodes removed for breast cancer. how would I know if I'm getting lymphedema?"
+        )
+        == "how would I know if I'm getting lymphedema?"
+    )
+    assert sections_focus("how long is recovery after a lumpectomy? do I need time off?") is None
+    assert sections_focus("I get hot flashes. do these go away after treatment?") is None
+
+
+def test_a_question_list_headed_by_the_topic_beats_one_on_a_page_titled_with_it() -> None:
+    lymph = _hit(
+        "lymph",
+        "Lymphedema and Cancer - Side Effects",
+        [("Talking with your doctor", "Ask these questions about lymphedema:\n\n"
+          "- Does my treatment put me at risk of lymphedema?\n- What changes should I look for?")],
+    )  # fmt: skip
+    treat = _hit(
+        "treat",
+        "Questions to Ask about Cancer Treatment",
+        [("Questions about Side Effects", "- What side effects can I expect?\n"
+          "- How can I prevent or treat side effects?")],
+    )  # fmt: skip
+    terms = frozenset({"side", "effect", "treatment"})
+    pieces = pick_questions([lymph, treat], terms)
+    assert pieces[0].text == "What side effects can I expect?"

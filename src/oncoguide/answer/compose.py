@@ -14,7 +14,7 @@ from datetime import date
 
 from oncoguide.answer.cite import CitationBook
 from oncoguide.answer.pick import Candidate, candidates, for_audience, rank_sections
-from oncoguide.answer.qtypes import read_question
+from oncoguide.answer.qtypes import Question, read_question
 from oncoguide.answer.quote import Piece, care_pieces, definition, lead_sentence, quote
 from oncoguide.answer.readability import reading_grade
 from oncoguide.answer.templates import abstain_message, section_label
@@ -33,6 +33,7 @@ __all__ = ["abstain", "compose_answer", "render_text", "split_preamble"]
 
 MAX_SUPPORT = 2  # supporting sentences from other sections or pages
 SUPPORT_MARGIN = 0.1  # ... whose sections score at least this close to the chosen one
+TIE_MARGIN = 0.03  # a section this close to the chosen one is quoted as fully as it
 # Under a dosing refusal, sentences with amounts are left out of the general information.
 _DOSE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:mg|milligrams?|mcg|micrograms?|g|ml|units?|iu)\b", re.I)
 
@@ -72,20 +73,30 @@ def _overlaps(a: Candidate, b: Candidate) -> bool:
 
 
 def _support(
-    ranked: Sequence[tuple[float, Candidate]], chosen: Candidate, top: float, taken: set[str]
+    ranked: Sequence[tuple[float, Candidate]],
+    chosen: Candidate,
+    top: float,
+    taken: set[str],
+    q: Question,
 ) -> list[Piece]:
     """At most MAX_SUPPORT first sentences of the next candidates (other sections, scoring
-    within SUPPORT_MARGIN of the chosen one), each from a different section."""
+    within SUPPORT_MARGIN of the chosen one), each from a different section. A candidate that
+    ties with the chosen one (within TIE_MARGIN) is quoted as the chosen one is."""
     out: list[Piece] = []
+    n = 0
     for score, c in ranked:
-        if len(out) >= MAX_SUPPORT or score < top - SUPPORT_MARGIN:
+        if n >= MAX_SUPPORT or score < top - SUPPORT_MARGIN:
             break
         if c is chosen or _overlaps(c, chosen) or c.section is None:
             continue
+        found = quote(c, q) if n == 0 and score >= top - TIE_MARGIN else []
         lead = lead_sentence(c.hit, c.section)
-        if lead is not None and lead.text not in taken:
-            out.append(lead)
-            taken.add(lead.text)
+        found = found or ([lead] if lead is not None else [])
+        found = [p for p in found if p.text not in taken]
+        if found:
+            out += found
+            taken.update(p.text for p in found)
+            n += 1
     return out
 
 
@@ -98,8 +109,13 @@ def _pieces(
     q = read_question(question)
     usable = hits if any(h.sections for h in hits[:3]) else [_passage_sections(h) for h in hits]
     ranked = for_audience(rank_sections(q, candidates(usable)), audience)
+    d = None
+    if q.main is not None and q.main.name == "what_is":
+        d = definition(q, [x for _, x in ranked])
+    # A "what is" question is answered from the section that defines its subject, when one does.
+    order = sorted(ranked, key=lambda sc: d is None or sc[1].section is not d.section)
     chosen: tuple[float, Candidate, list[Piece]] | None = None
-    for score, cand in ranked:
+    for score, cand in order:
         quoted = quote(cand, q)
         if quoted:
             chosen = (score, cand, quoted)
@@ -107,11 +123,10 @@ def _pieces(
     if chosen is None:
         return []
     top, c, pieces = chosen
-    if q.main is not None and q.main.name == "what_is":
-        d = definition(q, [x for _, x in ranked])
-        if d is not None:
-            pieces = [d, *(p for p in pieces if p.text != d.text)]
-    pieces += _support(ranked, c, top, {p.text for p in pieces})
+    if d is not None:
+        pieces = [d, *(p for p in pieces if p.text != d.text)]
+        top = max(top, ranked[0][0])
+    pieces += _support(ranked, c, top, {p.text for p in pieces}, q)
     if not care:
         return pieces
     return pieces + care_pieces(c.hit, frozenset(p.section.section_id for p in pieces))

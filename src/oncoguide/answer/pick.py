@@ -115,9 +115,10 @@ def _text_sim(x: ScoredSection) -> float:
 
 
 def _of_questions(s: Section | None) -> bool:
-    """The section opens on a list of questions (a Q&A page's contents, questions to ask)."""
-    first = s.blocks[0] if s is not None and s.blocks else None
-    return _is_questions(first.items if first is not None and first.kind == "list" else ())
+    """The section's first list is a list of questions (a Q&A page's contents, questions to ask,
+    after its lead paragraph: "Consider adding these questions to your list:")."""
+    first = next((b for b in s.blocks if b.kind == "list"), None) if s is not None else None
+    return _is_questions(first.items if first is not None else ())
 
 
 def _is_questions(items: Sequence[str]) -> bool:

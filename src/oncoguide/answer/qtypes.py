@@ -41,6 +41,9 @@ _CLAUSE = re.compile(
 STORY_WEIGHT = 0.35
 SUBJECT_STORY_WEIGHT = 0.8
 _FRAME = content_terms("work works happen happens help helps mean means signs sign usually get")
+# Words that say when or how long ("how long does it take"): the `when` type's heading cue reads
+# them; as topic words they match every "How long it takes ..." heading of any page.
+_TIME_FRAME = content_terms("long take takes taking took soon time times often")
 _ASKS_QUESTIONS = re.compile(r"\bquestions?\b", re.IGNORECASE)
 _QUESTIONISH = re.compile(rf"^\s*(?:and |but |so |please )?{_QWORD}\b|\?\s*$", re.IGNORECASE)
 
@@ -152,7 +155,7 @@ def read_question(question: str) -> Question:
     asked, story = _split(question)
     found = [t for t in question_types() if t.asked_in(asked)]
     found += [t for t in question_types() if t not in found and t.asked_in(question)]
-    asked_terms = content_terms(asked)
+    asked_terms = content_terms(asked) - _TIME_FRAME
     # "how does that work?": the asked part names no subject of its own, the story does.
     story_weight = STORY_WEIGHT if asked_terms - _FRAME else SUBJECT_STORY_WEIGHT
     return Question(

@@ -16,14 +16,17 @@ from dataclasses import dataclass
 
 from oncoguide.answer.pick import Candidate
 from oncoguide.answer.qtypes import Question
-from oncoguide.text import content_terms, is_anaphoric, is_dangling, split_sentences
+from oncoguide.kb.sections import heading_sentence
+from oncoguide.text import content_terms, is_anaphoric, is_dangling, normalise, split_sentences
 from oncoguide.types import Block, Hit, Section
 
 __all__ = ["Piece", "care_pieces", "definition", "lead_sentence", "quote", "quote_section"]
 
 LEAD_SENTENCES = 3
+LEAD_BRIEF = 2  # the lead's sentences before a later block that answers better
 PROSE_SENTENCES = 5
 PROSE_WORDS = 120
+PROSE_PARAGRAPHS = 1
 MAX_ITEMS = 15
 MAX_SUBSECTIONS = 8
 LONG_ITEM_WORDS = 100  # a list item this long is cut to its first sentence
@@ -68,7 +71,7 @@ def _prose(
 ) -> list[Piece]:
     """Consecutive standalone sentences from the paragraphs of `blocks`, in order."""
     out: list[Piece] = []
-    words = 0
+    words = paragraphs = 0
     for b in blocks:
         if b.kind != "para":
             continue
@@ -87,9 +90,20 @@ def _prose(
                 if len(out) >= max_sentences:
                     return out
             prev_kept = ok
-        if out:
-            return out  # the lead paragraph only, when it has something to say
+        paragraphs += bool(out)
+        if paragraphs >= PROSE_PARAGRAPHS:
+            return out  # the lead paragraphs only, when they have something to say
     return out
+
+
+def _headline(hit: Hit, s: Section) -> list[Piece]:
+    """The section's heading when it is a sentence (its key point, `heading_sentence`), unless
+    its text opens on the same sentence."""
+    first = heading_sentence(s)
+    opening = _prose(hit, s, s.blocks, 1, PROSE_WORDS)
+    if not first or (opening and normalise(opening[0].text) == normalise(first)):
+        return []
+    return [Piece(first, hit, s)]
 
 
 def lead_sentence(hit: Hit, s: Section) -> Piece | None:
@@ -112,8 +126,40 @@ def _first_list(s: Section) -> Block | None:
     return next((b for b in s.blocks if b.kind in ("list", "table") and b.items), None)
 
 
-def quote_section(hit: Hit, s: Section, wants_list: bool) -> list[Piece]:
-    """The section's lead paragraph and its first list whole, or its first sentences."""
+def quote_section(hit: Hit, s: Section, wants_list: bool, q: Question | None = None) -> list[Piece]:
+    """The section's key-point heading (`_headline`), then its lead paragraph and its first
+    list whole, or its first sentences (and, with `q`, the block that answers it when that is
+    not the lead: `_answering_block`)."""
+    return _headline(hit, s) + _body(hit, s, wants_list, q)
+
+
+def _match(q: Question, text: str) -> float:
+    """How much of the question a block says: its asked words count 1, its story's less."""
+    found = content_terms(text)
+    story = q.story_weight * len(q.story_terms & found)
+    return len(q.asked_terms & found) + story
+
+
+def _answering_block(hit: Hit, s: Section, q: Question) -> list[Piece]:
+    """A later block of a long section that says more of the question than its lead paragraph
+    (the law on a "Your legal rights at work" section's second paragraph): the lead's first
+    LEAD_BRIEF sentences, then that block (a paragraph's first sentences, or a list whole).
+    Empty when the lead answers best."""
+    blocks = [b for b in s.blocks if b.kind == "para" or (b.kind == "list" and b.items)]
+    if len(blocks) < 2 or blocks[0].kind != "para":
+        return []
+    scores = [_match(q, " ".join(b.lines())) for b in blocks]
+    best = max(range(len(blocks)), key=lambda i: (scores[i], -i))
+    if best == 0 or scores[best] <= scores[0]:
+        return []
+    lead = _prose(hit, s, blocks[:1], LEAD_BRIEF, PROSE_WORDS)
+    b = blocks[best]
+    if b.kind == "list":
+        return lead + _items(hit, s, b)
+    return lead + _prose(hit, s, [b], PROSE_SENTENCES, PROSE_WORDS)
+
+
+def _body(hit: Hit, s: Section, wants_list: bool, q: Question | None) -> list[Piece]:
     lst = _first_list(s)
     at = s.blocks.index(lst) if lst is not None else len(s.blocks)
     if lst is not None and (wants_list or at <= 2):
@@ -125,7 +171,8 @@ def quote_section(hit: Hit, s: Section, wants_list: bool) -> list[Piece]:
             return lead + _all_lists(hit, s, at)
         after = _prose(hit, s, s.blocks[at + 1 :], AFTER_LIST_SENTENCES, PROSE_WORDS - used)
         return lead + _items(hit, s, lst) + after
-    return _prose(hit, s, s.blocks, PROSE_SENTENCES, PROSE_WORDS)
+    found = _answering_block(hit, s, q) if q is not None else []
+    return found or _prose(hit, s, s.blocks, PROSE_SENTENCES, PROSE_WORDS)
 
 
 def _all_lists(hit: Hit, s: Section, start: int) -> list[Piece]:
@@ -158,7 +205,7 @@ def quote(c: Candidate, q: Question) -> list[Piece]:
     if own is not None and (
         not c.children or _first_list(own) is not None or (not wants_list and own.blocks)
     ):
-        return quote_section(c.hit, own, wants_list)
+        return quote_section(c.hit, own, wants_list, q)
     out = _prose(c.hit, c.section, c.section.blocks, 1, PROSE_WORDS) if c.section else []
     for kid in c.children[:MAX_SUBSECTIONS]:
         first = _first_of(c.hit, kid)
@@ -174,6 +221,8 @@ def _all_sentences(c: Candidate) -> Iterator[tuple[str, Section]]:
     for s in (c.section, *c.children):
         if s is None:
             continue
+        if heading_sentence(s):
+            yield heading_sentence(s), s
         for b in s.blocks:
             if b.kind == "para":
                 for sent in _sentences(b.text):
@@ -186,14 +235,16 @@ def definition(q: Question, ranked: Sequence[Candidate]) -> Piece | None:
     subject = q.asked_terms - content_terms("mean means meaning define definition difference")
     if not subject:
         return None
-    for c in ranked[:4]:
+    for c in ranked[:8]:
         for sent, s in _all_sentences(c):
             head = sent.split(",")[0][:160]
             m = _DEFINES.search(head)
             if m is None or is_anaphoric(sent) or is_dangling(sent):
                 continue
             said = content_terms(head[: m.start()])
-            if said and said & subject and len(said - subject) <= 2:
+            # What it defines is mostly the subject's words ("The information that is known
+            # about the cancer is ..." does not define "cancer of unknown primary").
+            if 2 * len(said & subject) >= len(said) > 0 and len(said - subject) <= 2:
                 return Piece(sent, c.hit, s)
     return None
 

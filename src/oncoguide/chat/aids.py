@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from oncoguide.answer.llm import LLMClient, chosen_passages
+from oncoguide.answer.qtypes import STORY_WEIGHT, read_question
 from oncoguide.answer.readability import reading_grade
 from oncoguide.answer.text import content_terms
 from oncoguide.errors import ConfigError
@@ -44,6 +45,7 @@ __all__ = [
     "message",
     "read_as",
     "region_sentence",
+    "sections_focus",
     "with_llm",
     "without_general_info",
 ]
@@ -193,3 +195,17 @@ def asked_part(question: str) -> str | None:
                 return None
             return part
     return None
+
+
+# A thing the story named ("do these go away?"); a person ("how do we support her?") is not.
+_POINTS_TO_TOPIC = re.compile(r"\b(?:it|its|this|that|these|those)\b", re.IGNORECASE)
+
+
+def sections_focus(question: str) -> str | None:
+    """What a story-first question asks, for matching sections (`SectionContext`): every asking
+    clause after the story ("how long is recovery? do I need time off work?" has no story), when
+    it names its own subject and points back to no thing of the story; else None."""
+    q = read_question(question)
+    if not q.story or q.story_weight != STORY_WEIGHT or _POINTS_TO_TOPIC.search(q.asked):
+        return None
+    return q.asked

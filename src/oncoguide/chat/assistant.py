@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from oncoguide.answer.llm import LLMClient
-from oncoguide.chat.aids import TurnAids, asked_part
+from oncoguide.chat.aids import TurnAids, asked_part, sections_focus
 from oncoguide.chat.definitions import KBDefinitions
 from oncoguide.chat.feelings import acknowledge
 from oncoguide.chat.language import EnglishCheck
@@ -47,7 +47,7 @@ class Assistant:
 
     def turner(self, options: TurnOptions) -> Turner:
         if self._context is None:
-            self._context = SectionContext(self.store, self.retriever)
+            self._context = SectionContext(self.store, self.retriever, sections_focus)
         return Turner(self.policy, self.retriever, options, self._context, self.aids)
 
     def close(self) -> None:

@@ -43,7 +43,10 @@ __all__ = [
 SearchFn = Callable[[str], Sequence[Hit]]
 
 _ASKS_WHAT_TO_DO = re.compile(
-    r"\b(?:what (?:should|do|can|must) (?:i|we) do|what (?:are|is) (?:my|our|the) next steps?|"
+    # "what can I do to stop the itching" / "... at home" asks how to manage something the asker
+    # names, not what to do next about a symptom: a purpose after "do" leaves it to the composer.
+    r"\b(?:what (?:should|do|can|must) (?:i|we) do(?! (?:to|at home|without)\b)|"
+    r"what (?:are|is) (?:my|our|the) next steps?|"
     r"what (?:should|do) (?:i|we) do next|should (?:i|we) (?:see|go to|call|visit|be worried|"
     r"worry)(?! about (?:the|side|getting))|do (?:i|we) need to (?:see|go)|"
     r"who should (?:i|we) see|what now|is (?:this|it|that) (?:serious|something to worry)|"
@@ -250,7 +253,10 @@ def pick_questions(
                 about = p.heading + " " + (block.lead_in or "") + " " + hit.title
                 if not _QUESTIONS_HEADING.search(about):
                     continue
-                shared = _overlap(terms, about + " " + " ".join(asks))
+                # The list's own heading and lead-in say what it is about more than the page
+                # title ("Questions about side effects" vs a lymphedema page's list): double.
+                own = p.heading.split(" › ")[-1] + " " + (block.lead_in or "")
+                shared = _overlap(terms, own) + _overlap(terms, about + " " + " ".join(asks))
                 if on_topic and not shared:
                     continue
                 key = (-shared, rank, -len(asks))

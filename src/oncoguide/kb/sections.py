@@ -16,10 +16,10 @@ import re
 from collections.abc import Iterable, Sequence
 
 from oncoguide.kb.chunk import heading_sections, section_id
-from oncoguide.text import is_lead_in, split_sentences, strip_markup
+from oncoguide.text import is_anaphoric, is_lead_in, split_sentences, strip_markup
 from oncoguide.types import Block, Document, Section
 
-__all__ = ["parse_blocks", "parse_sections", "table_items"]
+__all__ = ["heading_sentence", "parse_blocks", "parse_sections", "passage_text", "table_items"]
 
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+(.*)$")
 _ROW = re.compile(r"^\s*\|")
@@ -52,6 +52,21 @@ def parse_sections(doc: Document) -> list[Section]:
             )
         )
     return out
+
+
+def heading_sentence(s: Section) -> str:
+    """The section's own heading when it is a sentence, else "". PDQ patient summaries head each
+    part with its key point ("Very small GISTs are common."): KB text that answers, quotable
+    before the part's paragraphs (the section's passage carries it as its first line)."""
+    h = _clean(s.heading_path[-1]) if len(s.heading_path) > 1 else ""
+    return h if h.endswith(".") and len(h.split()) >= 4 and not is_anaphoric(h) else ""
+
+
+def passage_text(s: Section) -> str:
+    """A section's text as a citable passage: its blocks, after its heading when that is a
+    sentence (`heading_sentence`), so a quote of that heading is verified like its text."""
+    first = heading_sentence(s)
+    return f"{first}\n{s.text}" if first else s.text
 
 
 def _block_json(b: Block) -> list[object]:

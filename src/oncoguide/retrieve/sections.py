@@ -6,17 +6,24 @@ section's chunk embeddings (heading + text, computed at ingest) and the cosine w
 path (embedded at ingest). Each section is also added to the hit's passages under its
 `section_id`, so a quote from it is verified and cited like any passage. An index without
 sections (built before 0002) leaves the hits as retrieval returned them.
+
+A question that tells its story before asking ("My mum had surgery for breast cancer, what helps
+with the swelling?") is matched by what it asks: with a `focus` (the asked part, or None), both
+similarities are ASKED_WEIGHT times the asked part's cosine plus the rest times the whole
+question's, so the story's topic does not outweigh the asked one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
+import numpy.typing as npt
 
 from oncoguide.index.ingest import heading_hash
 from oncoguide.index.store import Store
+from oncoguide.kb.sections import passage_text
 from oncoguide.retrieve.hybrid import Retriever
 from oncoguide.types import Hit, Passage, ScoredSection
 
@@ -24,6 +31,7 @@ __all__ = ["TOP_DOCS", "SectionContext", "section_context"]
 
 TOP_DOCS = 3  # pages whose sections may answer (the answer reads best from one of the first few)
 CACHED_PAGES = 256  # pages whose parsed section trees a warm `SectionContext` keeps
+ASKED_WEIGHT = 0.5  # the asked part's share of a story-first question's similarities
 
 
 class _Page:
@@ -33,20 +41,38 @@ class _Page:
         self.sections = store.sections_of(doc_id)
         self.section_of = {c.chunk_id: c.section_id for c in store.chunks_of(doc_id)}
         self.passages = {
-            s.section_id: Passage(s.section_id, doc_id, s.heading, s.text, 0.0)
+            s.section_id: Passage(s.section_id, doc_id, s.heading, passage_text(s), 0.0)
             for s in self.sections
             if s.blocks
         }
 
 
-def _scored(
-    store: Store, retriever: Retriever | None, question: str, hit: Hit, page: _Page
-) -> tuple[ScoredSection, ...]:
-    vector = retriever.question_vector(question) if retriever is not None else None
-    dense = retriever.dense_index() if retriever is not None else None
-    if vector is None or dense is None or retriever is None or retriever.embedder is None:
-        return tuple(ScoredSection(s) for s in page.sections)
+def _query(
+    retriever: Retriever, question: str, asked: str | None
+) -> npt.NDArray[np.float32] | None:
+    """The question's vector; with an asked part, the weighted mix of the two (module docstring:
+    cosines are linear in the query, so mixing the vectors mixes the similarities)."""
+    vector = retriever.question_vector(question)
+    if vector is None:
+        return None
     q = np.asarray(vector, dtype=np.float32).reshape(-1)
+    part = retriever.question_vector(asked) if asked else None
+    if part is None:
+        return q
+    p = np.asarray(part, dtype=np.float32).reshape(-1)
+    return (ASKED_WEIGHT * p + (1.0 - ASKED_WEIGHT) * q) if p.shape == q.shape else q
+
+
+def _scored(
+    store: Store,
+    retriever: Retriever | None,
+    q: npt.NDArray[np.float32] | None,
+    hit: Hit,
+    page: _Page,
+) -> tuple[ScoredSection, ...]:
+    dense = retriever.dense_index() if retriever is not None else None
+    if q is None or dense is None or retriever is None or retriever.embedder is None:
+        return tuple(ScoredSection(s) for s in page.sections)
     text_sim: dict[str, float] = {}
     for chunk_id, sim in dense.doc_chunk_sims(hit.doc_id, q).items():
         section_id = page.section_of.get(chunk_id)
@@ -67,9 +93,15 @@ class SectionContext:
     """`section_context` bound to a store and retriever, keeping recently read pages parsed
     (dropped whenever the store's last ingest changes)."""
 
-    def __init__(self, store: Store, retriever: Retriever | None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        retriever: Retriever | None,
+        focus: Callable[[str], str | None] | None = None,
+    ) -> None:
         self.store = store
         self.retriever = retriever
+        self.focus = focus  # the asked part of a story-first question, else None
         self._pages: dict[str, _Page] = {}
         self._ingest: str | None = None
 
@@ -89,14 +121,18 @@ class SectionContext:
         ingest = self.store.get_meta("last_ingest")
         if ingest != self._ingest:
             self._pages, self._ingest = {}, ingest
-        return tuple(self._with_sections(question, h) if i < top_docs else h
+        q = None
+        if self.retriever is not None and any(h.doc_id for h in hits[:top_docs]):
+            asked = self.focus(question) if self.focus is not None else None
+            q = _query(self.retriever, question, asked)
+        return tuple(self._with_sections(q, h) if i < top_docs else h
                      for i, h in enumerate(hits))  # fmt: skip
 
-    def _with_sections(self, question: str, hit: Hit) -> Hit:
+    def _with_sections(self, q: npt.NDArray[np.float32] | None, hit: Hit) -> Hit:
         page = self.page(hit.doc_id)
         if not page.sections:
             return hit
-        scored = _scored(self.store, self.retriever, question, hit, page)
+        scored = _scored(self.store, self.retriever, q, hit, page)
         passages = tuple(
             replace(page.passages[s.section.section_id], score=s.text_sim or 0.0)
             for s in scored
@@ -112,6 +148,7 @@ def section_context(
     hits: Sequence[Hit],
     *,
     top_docs: int = TOP_DOCS,
+    focus: Callable[[str], str | None] | None = None,
 ) -> tuple[Hit, ...]:
     """The hits, the first `top_docs` with their scored sections (see the module docstring)."""
-    return SectionContext(store, retriever)(question, hits, top_docs=top_docs)
+    return SectionContext(store, retriever, focus)(question, hits, top_docs=top_docs)

@@ -135,7 +135,7 @@ def make_section_hit(
     """A retrieved page as the answer stage sees it after `section_context`: its section tree
     (parsed from markdown `body`), each section also a passage; `sims` gives (text, heading)
     similarities by innermost heading (the page title for the first section)."""
-    from oncoguide.kb.sections import parse_sections  # the kb stage, only for fixtures
+    from oncoguide.kb.sections import parse_sections, passage_text  # the kb stage, fixtures only
 
     doc = make_document(doc_id, title=title, body=body, audience=audience)
     scored = []
@@ -143,7 +143,7 @@ def make_section_hit(
         text_sim, heading_sim = (sims or {}).get(sec.heading_path[-1], (None, None))
         scored.append(ScoredSection(sec, text_sim, heading_sim))
     passages = tuple(
-        Passage(x.section.section_id, doc_id, x.section.heading, x.section.text, 1.0)
+        Passage(x.section.section_id, doc_id, x.section.heading, passage_text(x.section), 1.0)
         for x in scored
         if x.section.blocks
     )
