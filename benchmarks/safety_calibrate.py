@@ -111,6 +111,8 @@ def question_rows() -> list[Any]:
         for line in (EVAL_DIR / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
             if line.strip():
                 raw = json.loads(line)
+                if raw.get("split") == "heldout":  # answer_quality's held-out half: never here
+                    continue
                 rows.append(LabelledMessage(raw["id"], raw["question"], "none"))
     return rows
 
