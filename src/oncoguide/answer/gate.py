@@ -57,16 +57,16 @@ class GateThresholds:
     deep in the third hit and was answered (off-topic 94.7%); with the top-hit rule it abstains
     and off-topic is back to 96.1% with MedQuAD 0% / lay 1.7% abstention unchanged.
     `top_score` is the retriever's scale: recalibrate when retrieval's scoring changes.
-    confident_overlap_care 0.5 -> 0.4 (issue 9, round 4): a care question whose passages say
-    two fifths of its words ("mom hasn't pooped in 4 days, she's on pain meds for her cancer")
-    is answered; on answer_blind, answer_quality dev, lay, list and off-topic (development) it
-    changes only two answerable rows, no off-topic one (0.34 changes the same rows).
+    Tried (issue 9, round 4): confident_overlap_care 0.4 answered one more development care
+    question ("mom hasn't pooped in 4 days, she's on pain meds for her cancer") and no development
+    off-topic one, but one held-out unanswerable question of answer_quality (aggregates only) was
+    then answered (off-topic abstention 1.0 -> .75): kept at 0.5.
     """
 
     min_overlap: float = 0.25  # below this -> abstain whatever the score
     min_top_score: float = 2.55  # below this (and overlap < confident_overlap) -> abstain
     confident_overlap: float = 0.8  # the passages say this much of the question: trust them
-    confident_overlap_care: float = 0.4  # the same, for questions that use care words
+    confident_overlap_care: float = 0.5  # the same, for questions that use care words
     top_k: int = 3  # how many hits the overlap signal looks at
 
 
