@@ -44,6 +44,13 @@ def test_lay_wording_passes_on_a_confident_retrieval_score(neuropathy_hits: list
         "which pharmacy near me has ondansetron in stock",
         "what are the visiting hours on the oncology ward",
         "which celebrities have had breast cancer",
+        "how many beds does the cancer center have",
+        "my cat was diagnosed with lymphoma, how much chemotherapy should she get",
+        "what is the prednisone dose for my dog's lymphoma",
+        "how long do cats live with lymphoma",
+        "when is my next chemo appointment",
+        "can you book me an appointment with an oncologist",
+        "who is the best breast surgeon in boston",
     ],
 )
 def test_local_and_commercial_questions_are_off_topic_despite_care_words(
@@ -120,3 +127,19 @@ def test_without_care_words_only_the_top_hit_can_vouch_for_a_weak_score(hit_make
     assert evidence_gate(q, [unrelated_top, deep_match]).reason == "OFF_TOPIC"
     # The same words in the top hit itself still pass.
     assert evidence_gate(q, [replace(deep_match, rank=1)]).passed
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is it safe to sleep with my dog during chemo",
+        "my PET scan had a mass in the lung",
+        "cancer risk for vets exposed to agent orange",
+        "my CAT scan has a mass",
+        "can my cat catch my cancer",
+        "what should i bring to my next chemo appointment",
+        "what are the directions for taking capecitabine",
+    ],
+)
+def test_people_with_pets_and_pet_scans_stay_in_scope(question: str) -> None:
+    assert not care_vocabulary().is_out_of_scope(question)

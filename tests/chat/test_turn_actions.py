@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import oncoguide
+from oncoguide.chat.aids import TurnAids
 from oncoguide.chat.turn import TurnOptions, run_turn
 from oncoguide.safety.policy import SafetyPolicy
 from oncoguide.testing.fakes import KeywordScorer
@@ -79,3 +80,29 @@ def test_no_stage_after_safety_compares_category_names(where: str) -> None:
     for path in paths:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             assert not _CATEGORY_COMPARISON.search(line), f"{path.name}:{n}: {line.strip()}"
+
+
+def test_an_out_of_scope_question_is_neither_navigated_nor_read_again() -> None:
+    called: list[str] = []
+
+    def navigate(question: str, **_: Any) -> None:
+        called.append("navigate")
+
+    def respell(question: str) -> tuple[str, list[str]]:
+        called.append("respell")
+        return "my worse has a tumor on his leg", ["horse->worse"]
+
+    def focus(question: str) -> str:
+        called.append("focus")
+        return "a tumor on his leg"
+
+    retriever = _Retriever()
+    result = run_turn(
+        "my horse has a tumor on his leg",
+        policy=SafetyPolicy.load(),
+        retriever=retriever,  # type: ignore[arg-type]
+        options=TurnOptions(region="US"),
+        aids=TurnAids(navigate=navigate, respell=respell, focus=focus),  # type: ignore[arg-type]
+    )
+    assert called == [] and retriever.calls == 1
+    assert result.answer.abstained

@@ -57,6 +57,10 @@ class GateThresholds:
     deep in the third hit and was answered (off-topic 94.7%); with the top-hit rule it abstains
     and off-topic is back to 96.1% with MedQuAD 0% / lay 1.7% abstention unchanged.
     `top_score` is the retriever's scale: recalibrate when retrieval's scoring changes.
+    Tried (issue 9, round 4): confident_overlap_care 0.4 answered one more development care
+    question ("mom hasn't pooped in 4 days, she's on pain meds for her cancer") and no development
+    off-topic one, but one held-out unanswerable question of answer_quality (aggregates only) was
+    then answered (off-topic abstention 1.0 -> .75): kept at 0.5.
     """
 
     min_overlap: float = 0.25  # below this -> abstain whatever the score

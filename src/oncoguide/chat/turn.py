@@ -16,6 +16,7 @@ from oncoguide.answer.compose import abstain, compose_answer
 from oncoguide.answer.gate import evidence_gate
 from oncoguide.answer.plain import prefer_plainer
 from oncoguide.answer.quotable import drop_document_notes, without_document_notes
+from oncoguide.answer.templates import care_vocabulary
 from oncoguide.answer.verify import verify_answer
 from oncoguide.chat.aids import (
     TurnAids,
@@ -125,7 +126,11 @@ def run_turn(
     if aid.english is not None and not aid.english(question):
         answer = english_only(question, line)
         return TurnResult(question, decision, answer, (), tuple(clock.timings))
-    if aid.navigate is not None:
+    # An out-of-scope question (an animal's tumour, a booking, a named place's facts) is neither
+    # navigated nor read again: "my horse has a tumor" is no person's symptom, and respelt it
+    # became "my worse has a tumor". The gate turns it away below.
+    out_of_scope = care_vocabulary().is_out_of_scope(question)
+    if aid.navigate is not None and not out_of_scope:
         with clock.stage("navigate"):
             nav = aid.navigate(question, as_of=as_of, region_line=line)
         if nav is not None:  # "what should I do next?" / "what questions should I ask?"
@@ -143,10 +148,10 @@ def run_turn(
     # Before turning a question away, read it again: respelt with the KB's words ("wat is
     # kemoterapy"), then only its asked part, without the story told before it.
     retries: list[tuple[str, bool]] = []
-    if not gate.passed and aid.respell is not None:
+    if not gate.passed and not out_of_scope and aid.respell is not None:
         respelt, changes = aid.respell(question)
         retries += [(respelt, True)] if changes else []
-    if not gate.passed and aid.focus is not None:
+    if not gate.passed and not out_of_scope and aid.focus is not None:
         part = aid.focus(question)
         retries += [(part, False)] if part else []
     for again_q, note in retries:
