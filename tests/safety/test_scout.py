@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -136,3 +137,44 @@ def test_shipped_scout_ranks_a_buried_crisis_into_the_budget() -> None:
     assert decision.category == "self_harm" or (
         decision.concern is not None and decision.concern.category == "self_harm"
     )
+
+
+class _ShortSightedScorer(KeywordScorer):
+    """A KeywordScorer that, like the real classifier, reads only the first `chars` of a text."""
+
+    def __init__(self, table: dict[str, tuple[str, float]], chars: int) -> None:
+        super().__init__(table)
+        self.chars = chars
+
+    def reads(self, text: str, fragment: str) -> bool:
+        at = text.find(fragment)
+        return at < 0 or at + len(fragment) <= self.chars
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        return super().score([t[: self.chars] for t in texts])
+
+
+def test_a_rule_sentence_past_what_the_classifier_reads_is_read_alone() -> None:
+    """A long neighbour pushes the rule's sentence past the classifier's reach in its window:
+    the sentence is then read alone, so the veto does not demote the emergency."""
+    long_before = (
+        "We went to the garden centre and " + "looked at the roses and " * 12 + "went home."
+    )
+    sign = "Right now he is coughing up blood on chemo."
+    text = " ".join([FILLER[0], long_before, sign, FILLER[1]])
+    scorer = _ShortSightedScorer({"coughing up blood": ("emergency", 0.9)}, chars=200)
+    policy = SafetyPolicy.load(scorer=scorer)
+    assert policy.rule_decision(text).category == "emergency"
+    decision = policy.check(text)
+    assert decision.category == "emergency" and decision.concern is None
+    assert any(t == sign for t in scorer.calls[-1])  # the sentence, read alone
+
+
+@pytest.mark.slow
+def test_the_shipped_classifier_knows_what_it_reads() -> None:
+    classifier = load_classifier()
+    assert classifier is not None
+    text = "The garden is lovely. " * 60 + "She is coughing up blood."
+    assert classifier.reads(text, "The garden is lovely.")
+    assert not classifier.reads(text, "She is coughing up blood.")
+    assert classifier.reads("She is coughing up blood.", "She is coughing up blood.")

@@ -44,6 +44,7 @@ from oncoguide.safety.rulebook import Context, Rule, load_rulebook
 from oncoguide.safety.scan import ScanUnit, scan_units
 from oncoguide.safety.scout import Ranker, load_scout, within_budget
 from oncoguide.safety.templates import DEFAULT_TEMPLATES_PATH, load_templates, render
+from oncoguide.text.sentences import split_message
 from oncoguide.types import SAFETY_CATEGORIES, SafetyConcern, SafetyDecision
 
 __all__ = ["NO_DECISION", "WINDOW", "RuleMatch", "SafetyPolicy", "rule_units"]
@@ -221,8 +222,24 @@ class SafetyPolicy:
         distinct = list(dict.fromkeys(texts))  # short messages repeat the same window
         must = rule_units(units, rule_span)
         read = self._units_to_read(distinct, [distinct.index(texts[i]) for i in must])
-        by_text = dict(zip(read, self._scorer.score(read), strict=True))
-        return [by_text.get(t, {}) for t in texts]
+        # When the rule's window runs past what the classifier reads (long neighbours: its first
+        # 128 tokens), the rule's own sentence is read alone too, so the veto never judges a text
+        # that lacks the very words the rule matched.
+        reads = getattr(self._scorer, "reads", None)
+        alone = [
+            (i, sentence)
+            for i in must
+            if (sentence := _sentence_with(units[i].sentence, rule_span))
+            and sentence not in read
+            and reads is not None
+            and not reads(units[i].text, sentence)
+        ]
+        extra = list(dict.fromkeys(sentence for _, sentence in alone))
+        by_text = dict(zip([*read, *extra], self._scorer.score([*read, *extra]), strict=True))
+        out = [by_text.get(t, {}) for t in texts]
+        for i, sentence in alone:
+            out[i] = _strongest(out[i], by_text[sentence])
+        return out
 
     def _units_to_read(self, texts: list[str], must: list[int]) -> list[str]:
         """All of `texts`, or past the token budget the `must` units and the riskiest that fit
@@ -386,6 +403,22 @@ def rule_units(units: tuple[ScanUnit, ...], span: str | None) -> list[int]:
         if unit.kind == "sentence" and span in normalise(unit.sentence):
             return [i]
     return []
+
+
+def _sentence_with(text: str, span: str | None) -> str | None:
+    """The sentence of `text` holding the normalised `span` (a rule's match), or None."""
+    if not span:
+        return None
+    return next((s for s in split_message(text) if span in normalise(s)), None)
+
+
+def _strongest(a: Mapping[str, float], b: Mapping[str, float]) -> dict[str, float]:
+    """Per category the higher probability of two readings of one unit, "none" the lower."""
+    if not a:
+        return dict(b)
+    out = {c: max(a.get(c, 0.0), b.get(c, 0.0)) for c in set(a) | set(b)}
+    out["none"] = min(a.get("none", 1.0), b.get("none", 1.0))
+    return out
 
 
 def _best_unit(units: tuple[ScanUnit, ...], scores: list[dict[str, float]], category: str) -> int:
