@@ -91,10 +91,10 @@ def blind_dev_rows() -> list[Any]:
     rows = []
     for entry in listed:
         if entry["name"].startswith("safety_blind") and entry["status"] == "development":
-            for line in (EVAL_DIR / entry["file"]).read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    raw = json.loads(line)
-                    rows.append(LabelledMessage(raw["id"], raw["text"], raw["expected"]))
+            rows += [
+                LabelledMessage(r["id"], r["text"], r["expected"])
+                for r in _jsonl(EVAL_DIR / entry["file"])
+            ]
     return rows
 
 
@@ -108,12 +108,11 @@ def question_rows() -> list[Any]:
     never hard-stopped as a crisis: the classifier's crisis stops on them are false alarms."""
     rows = []
     for name in QUESTION_SETS:
-        for line in (EVAL_DIR / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                raw = json.loads(line)
-                if raw.get("split") == "heldout":  # answer_quality's held-out half: never here
-                    continue
-                rows.append(LabelledMessage(raw["id"], raw["question"], "none"))
+        rows += [
+            LabelledMessage(r["id"], r["question"], "none")
+            for r in _jsonl(EVAL_DIR / f"{name}.jsonl")
+            if r.get("split") != "heldout"  # answer_quality's held-out half: never here
+        ]
     return rows
 
 
@@ -139,12 +138,12 @@ def calibration_rows() -> list[Any]:
 
 
 def dev_rows() -> list[Any]:
-    rows = []
-    for line in DEV_SET.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            raw = json.loads(line)
-            rows.append(LabelledMessage(raw["id"], raw["text"], raw["expected"]))
-    return rows
+    return [LabelledMessage(r["id"], r["text"], r["expected"]) for r in _jsonl(DEV_SET)]
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def score_rows(

@@ -222,23 +222,16 @@ class SafetyPolicy:
         distinct = list(dict.fromkeys(texts))  # short messages repeat the same window
         must = rule_units(units, rule_span)
         read = self._units_to_read(distinct, [distinct.index(texts[i]) for i in must])
+        by_text = dict(zip(read, self._scorer.score(read), strict=True))
+        out = [by_text.get(t, {}) for t in texts]
         # When the rule's window runs past what the classifier reads (long neighbours: its first
         # 128 tokens), the rule's own sentence is read alone too, so the veto never judges a text
-        # that lacks the very words the rule matched.
+        # that lacks the very words the rule matched (rare: one more call, only then).
         reads = getattr(self._scorer, "reads", None)
-        alone = [
-            (i, sentence)
-            for i in must
-            if (sentence := _sentence_with(units[i].sentence, rule_span))
-            and sentence not in read
-            and reads is not None
-            and not reads(units[i].text, sentence)
-        ]
-        extra = list(dict.fromkeys(sentence for _, sentence in alone))
-        by_text = dict(zip([*read, *extra], self._scorer.score([*read, *extra]), strict=True))
-        out = [by_text.get(t, {}) for t in texts]
-        for i, sentence in alone:
-            out[i] = _strongest(out[i], by_text[sentence])
+        for i in must:
+            sentence = _sentence_with(units[i].sentence, rule_span)
+            if sentence and reads is not None and not reads(units[i].text, sentence):
+                out[i] = _strongest(out[i], self._scorer.score([sentence])[0])
         return out
 
     def _units_to_read(self, texts: list[str], must: list[int]) -> list[str]:
