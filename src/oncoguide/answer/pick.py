@@ -4,6 +4,7 @@ A section's score (higher is better):
 
     text_sim + HEADING_SIM * heading_sim + TEXT_WORDS * words(text) + HEADING_WORDS * words(heading)
     + type cue + list cue - RANK_STEP * page rank - PAGE_GAP * page gap (list questions)
+    - INTRO (a page's introduction, for a question of a type other than "what is")
 
 `text_sim` is the best cosine of the question with the section's chunk embeddings and
 `heading_sim` the cosine with its heading path (both 0 without an embedder). `words(x)` is the
@@ -13,8 +14,9 @@ its story (what comes before the asking clauses) less (`Question.story_weight`).
 type, +TYPE_CUE/2 for its other types, -AVOID when it names only a type the main type avoids
 ("what helps" vs "Causes"). A section whose list is of questions loses QUESTIONS_LIST unless
 questions are what is asked for. A question that asks for a list (the signs, the tests, the risk
-factors: `Question.asks_list`) gives LIST_CUE to a candidate that holds one: a list or table of its
-own, or subsections that answer together. For such a question only, a page also loses PAGE_GAP
+factors: `Question.asks_list`) gives LIST_CUE to a candidate that holds one (a list or table of its
+own, or subsections that answer together) when its heading or a list lead-in names the question's
+main type. For such a question only, a page also loses PAGE_GAP
 times how far its retrieval score falls short of the best page's (as a share of it), so a list on a
 page far behind the one the question names does not replace it. (Applied to every question, the gap
 cost the blind answer set coverage and cited-gold pages; issue 9.)
@@ -54,6 +56,10 @@ QUESTIONS_LIST = 0.3
 LIST_CUE = 0.2
 OTHER_TIME = 0.1  # a heading about another time ("before surgery" for "after surgery")
 MIN_CHILDREN = 2
+# A page's introduction (the text under its title, before any heading) says what the topic is; a
+# question that asks something else about it (how to manage it, when, which tests) is answered by
+# a section with a heading of its own, so the introduction steps back by this much for it.
+INTRO = 0.15
 
 
 @dataclass(frozen=True)
@@ -193,6 +199,13 @@ def _type_cue(c: Candidate, q: Question) -> float:
     return -AVOID if avoided else 0.0
 
 
+def _names_asked(c: Candidate, q: Question) -> bool:
+    """The candidate's heading or list lead-ins name the question's main type (or it has none):
+    a list earns the list cue only when it is a list of what is asked (a "causes" question is not
+    answered by the list of staging tests beside it)."""
+    return q.main is None or q.main.names(c.path[-1]) or any(q.main.names(x) for x in c.labels)
+
+
 _TIMES = ("before", "during", "after")
 
 
@@ -224,7 +237,8 @@ def rank_sections(q: Question, cands: Sequence[Candidate]) -> list[tuple[float, 
         s += TEXT_WORDS * words(c.terms) + HEADING_WORDS * words(c.heading_terms)
         s += _type_cue(c, q) - RANK_STEP * c.rank - _other_time(c, q)
         s -= QUESTIONS_LIST if c.of_questions and not q.asks_for_questions else 0.0
-        s += LIST_CUE if q.asks_list and c.holds_list else 0.0
+        s -= INTRO if len(c.path) == 1 and q.main is not None and q.main.name != "what_is" else 0.0
+        s += LIST_CUE if q.asks_list and c.holds_list and _names_asked(c, q) else 0.0
         scored.append((s, c))
     scored.sort(key=lambda sc: (-sc[0], sc[1].rank, sc[1].path))
     return scored

@@ -54,6 +54,16 @@ _ASKS_WHAT_TO_DO = re.compile(
     re.IGNORECASE,
 )
 _TELLS_OWN_STORY = re.compile(r"\b(?:i|i'm|im|i've|ive|i have|my|me|we|we've|our)\b", re.IGNORECASE)
+# A problem that comes from treatment ("since chemo", "after radiotherapy", "on hormone tablets") is a
+# side effect to manage, which the KB's "ways to manage" sections answer (the composer), not a
+# symptom to take to a doctor for a diagnosis.
+_TREATMENT_CONTEXT = re.compile(
+    r"\b(?:after|since|during|from|on|with|because of|due to|of)\s+(?:(?:my|the|his|her|their|our|"
+    r"this|that|all the|every|each|a)\s+)?(?:\w+\s+)?(?:chemo\w*|radiation|radiotherapy|radio|"
+    r"immunotherapy|treatments?|surgery|operation|transplant|hormone (?:therapy|tablets|pills|treatment)|"
+    r"targeted therapy|infusions?|tamoxifen|letrozole|anastrozole)\b",
+    re.IGNORECASE,
+)
 _CARE_TEAM = (
     r"(?:my |the |our |a |your )?"
     r"(?:doctors?|oncologists?|surgeons?|nurses?|care team|team|urologist|gp|provider)"
@@ -109,10 +119,15 @@ MAX_ITEMS = 5
 
 def navigation_kind(question: str) -> str | None:
     """ "questions" for "what questions should I ask…", "next_steps" for a first-person story
-    asking what to do, else None."""
+    asking what to do (not about a problem that comes from treatment: that is a side effect to
+    manage, the composer's), else None."""
     if _ASKS_QUESTIONS.search(question):
         return "questions"
-    if _ASKS_WHAT_TO_DO.search(question) and _TELLS_OWN_STORY.search(question):
+    if (
+        _ASKS_WHAT_TO_DO.search(question)
+        and _TELLS_OWN_STORY.search(question)
+        and not _TREATMENT_CONTEXT.search(question)
+    ):
         return "next_steps"
     return None
 
