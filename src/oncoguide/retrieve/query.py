@@ -281,13 +281,19 @@ class QueryVocabulary:
         return found
 
     def _brand_matches(self, text: str) -> list[str]:
+        """Generic names of the brands in `text`; the longest brand wins where two overlap
+        ("Gardasil 9" is the nonavalent vaccine, not also "Gardasil", the quadrivalent one)."""
         words = tokenize(text)
         found: list[str] = []
-        for n in range(1, _MAX_BRAND_WORDS + 1):
+        taken: set[int] = set()
+        for n in range(_MAX_BRAND_WORDS, 0, -1):
             for i in range(len(words) - n + 1):
+                if taken & set(range(i, i + n)):
+                    continue
                 generic = self.brands.get(" ".join(words[i : i + n]))
                 if generic is not None:
                     found.append(generic)
+                    taken.update(range(i, i + n))
         return found
 
 
