@@ -11,6 +11,8 @@ Then the first-contact history of the blind-written sets (`evaluation/data/BLIND
 that count), and the latency of one `check` on 4,000-character messages (p50/p99; wall-clock and
 CPU time: on a busy shared machine wall time includes waiting for a core) and on a 100 KB message.
 Each timed check starts with the policy's score cache emptied, so the classifier is timed too.
+Latency is printed twice: with OpenBLAS's default thread pool (`blas=df`) and with one BLAS thread
+(`blas=1`), as `oncoguide serve` runs it (Settings.blas_threads); the served one is the target.
 """
 
 from __future__ import annotations
@@ -129,7 +131,7 @@ def _check_uncached(policy: SafetyPolicy, text: str) -> object:
     return policy.check(text)
 
 
-def _latency(policy: SafetyPolicy, name: str, repeat: int) -> None:
+def _latency(policy: SafetyPolicy, name: str, repeat: int, blas: str) -> None:
     for label, text in _messages().items():
         n = repeat if len(text) < 10_000 else max(3, repeat // 10)
         d = policy.check(text)
@@ -137,7 +139,7 @@ def _latency(policy: SafetyPolicy, name: str, repeat: int) -> None:
         wall = _percentiles(run, n, time.perf_counter)
         cpu = _percentiles(run, n, time.thread_time)
         print(
-            f"{name:10s} {label:24s} ({len(text):>6} chars) -> {d.category:9s} "
+            f"{name:10s} {blas:7s} {label:24s} ({len(text):>6} chars) -> {d.category:9s} "
             f"concern {d.concern.category if d.concern else '-':9s} "
             f"wall p50 {wall[0]:7.1f} ms p99 {wall[1]:7.1f} ms | "
             f"cpu p50 {cpu[0]:7.1f} ms p99 {cpu[1]:7.1f} ms (n={n})"
@@ -163,8 +165,15 @@ def main() -> None:
     print()
     _first_contact_history()
     print()
+    # As served (`oncoguide serve` runs one BLAS thread per process, Settings.blas_threads): with
+    # OpenBLAS's default pool its threads spin against each other on these small matrices, and on a
+    # busy machine one check then takes 10x as long. Both are printed; the served one is the target.
+    from threadpoolctl import threadpool_limits
+
     for name, policy in policies.items():
-        _latency(policy, name, args.repeat)
+        _latency(policy, name, args.repeat, "blas=df")
+        with threadpool_limits(limits=1, user_api="blas"):
+            _latency(policy, name, args.repeat, "blas=1")
     results: dict[str, object] = {}
     for name, policy in policies.items():
         for path in SETS:
