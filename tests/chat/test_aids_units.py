@@ -75,6 +75,9 @@ def test_document_notes_are_found_and_taken_out_of_passages() -> None:
     note = "*Sample document written for the oncoguide quick start; not a medical source.*"
     assert is_document_note(note)
     assert not is_document_note("Mouth sores are not a sign that the cancer is growing.")
+    # an image credit kept in the page text is about the picture, not the topic
+    assert is_document_note("Credit: iStock") and is_document_note("Photo Credit: Hugh Gloster, MD")
+    assert not is_document_note("Ask about help with credit card bills: Many hospitals offer it.")
     hit = Hit(
         1, "d", "https://x", "T", "T", 1.0, "patient", "s", "",
         passages=(Passage("d#0", "d", "T", f"{note}\n\nRinse your mouth often.", 1.0),

@@ -2,7 +2,8 @@
 
 A KB page may carry a note about itself ("Sample document written for the oncoguide quick start;
 not a medical source."). That is true of the page, but as an answer sentence it reads as if the
-answer were saying it, so such notes are left out of every answer.
+answer were saying it, so such notes are left out of every answer, and so are image credit lines
+("Credit: iStock") that the page text kept from its pictures.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ __all__ = ["drop_document_notes", "is_document_note", "without_document_notes"]
 
 _NOTE = re.compile(
     r"\bnot (?:a|an|intended as(?: a)?) (?:medical|clinical) (?:source|advice)\b"
-    r"|\b(?:sample|example|demo) (?:document|page|text) written for\b",
+    r"|\b(?:sample|example|demo) (?:document|page|text) written for\b"
+    # an image's credit line left in the page text ("Credit: iStock"): about a picture, not the topic
+    r"|^\s*(?:image |photo )?credits?:\s*\S[^.]{0,80}\.?\s*$",
     re.IGNORECASE,
 )
 
