@@ -21,7 +21,7 @@ __all__ = ["drop_document_notes", "is_document_note", "without_document_notes"]
 _NOTE = re.compile(
     r"\bnot (?:a|an|intended as(?: a)?) (?:medical|clinical) (?:source|advice)\b"
     r"|\b(?:sample|example|demo) (?:document|page|text) written for\b"
-    # an image's credit line left in the page text ("Credit: iStock"): about a picture, not the topic
+    # an image's credit line kept in the page text ("Credit: iStock"): about a picture
     r"|^\s*(?:image |photo )?credits?:\s*\S[^.]{0,80}\.?\s*$",
     re.IGNORECASE,
 )

@@ -54,14 +54,15 @@ _ASKS_WHAT_TO_DO = re.compile(
     re.IGNORECASE,
 )
 _TELLS_OWN_STORY = re.compile(r"\b(?:i|i'm|im|i've|ive|i have|my|me|we|we've|our)\b", re.IGNORECASE)
-# A problem that comes from treatment ("since chemo", "after radiotherapy", "on hormone tablets") is a
-# side effect to manage, which the KB's "ways to manage" sections answer (the composer), not a
+# A problem that comes from treatment ("since chemo", "after radiotherapy", "on hormone tablets")
+# is a side effect to manage, which the KB's "ways to manage" sections answer (the composer), not a
 # symptom to take to a doctor for a diagnosis.
 _TREATMENT_CONTEXT = re.compile(
     r"\b(?:after|since|during|from|on|with|because of|due to|of)\s+(?:(?:my|the|his|her|their|our|"
     r"this|that|all the|every|each|a)\s+)?(?:\w+\s+)?(?:chemo\w*|radiation|radiotherapy|radio|"
-    r"immunotherapy|treatments?|surgery|operation|transplant|hormone (?:therapy|tablets|pills|treatment)|"
-    r"targeted therapy|infusions?|tamoxifen|letrozole|anastrozole)\b",
+    r"immunotherapy|treatments?|surgery|operation|transplant|"
+    r"hormone (?:therapy|tablets|pills|treatment)|targeted therapy|infusions?|tamoxifen|letrozole|"
+    r"anastrozole)\b",
     re.IGNORECASE,
 )
 _CARE_TEAM = (
