@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 
 from _results import add_common_args, record
+from threadpoolctl import threadpool_limits
 
 from oncoguide.evaluation.safety_eval import DEFAULT_SAFETY_CASES, evaluate_safety
 from oncoguide.evaluation.sets import DATA_DIR
@@ -168,8 +169,6 @@ def main() -> None:
     # As served (`oncoguide serve` runs one BLAS thread per process, Settings.blas_threads): with
     # OpenBLAS's default pool its threads spin against each other on these small matrices, and on a
     # busy machine one check then takes 10x as long. Both are printed; the served one is the target.
-    from threadpoolctl import threadpool_limits
-
     for name, policy in policies.items():
         _latency(policy, name, args.repeat, "blas=df")
         with threadpool_limits(limits=1, user_api="blas"):

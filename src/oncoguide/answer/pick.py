@@ -200,10 +200,10 @@ def _type_cue(c: Candidate, q: Question) -> float:
 
 
 def _names_asked(c: Candidate, q: Question) -> bool:
-    """The candidate's heading or list lead-ins name the question's main type (or it has none):
-    a list earns the list cue only when it is a list of what is asked (a "causes" question is not
-    answered by the list of staging tests beside it)."""
-    return q.main is None or q.main.names(c.path[-1]) or any(q.main.names(x) for x in c.labels)
+    """The candidate's heading or list lead-ins (`labels`) name the question's main type (or it
+    has none): a list earns the list cue only when it is a list of what is asked (a "causes"
+    question is not answered by the list of staging tests beside it)."""
+    return q.main is None or any(q.main.names(label) for label in c.labels)
 
 
 _TIMES = ("before", "during", "after")

@@ -288,7 +288,7 @@ class QueryVocabulary:
         taken: set[int] = set()
         for n in range(_MAX_BRAND_WORDS, 0, -1):
             for i in range(len(words) - n + 1):
-                if taken & set(range(i, i + n)):
+                if any(j in taken for j in range(i, i + n)):
                     continue
                 generic = self.brands.get(" ".join(words[i : i + n]))
                 if generic is not None:
