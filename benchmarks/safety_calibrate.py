@@ -154,16 +154,18 @@ def score_rows(
     out = []
     for row in rows:
         units = scan_units(row.text)
-        unit_scores = [s for s in policy.unit_scores(units) if s]  # the units read
+        rules = policy.rule_decision(row.text)
+        span = rules.span if rules.rule_id else None
+        # as SafetyPolicy.check reads them: the rule's sentence also alone (the veto's input)
+        unit_scores = [s for s in policy.unit_scores(units, rule_span=span) if s]  # units read
         scores = {c: max(s[c] for s in unit_scores) for c in unit_scores[0] if c != "none"}
         scores["none"] = min(s["none"] for s in unit_scores)  # as SafetyPolicy.check does
-        rules = policy.rule_decision(row.text)
         item = {
             "id": row.id,
             "expected": row.expected,
             "rules": rules.category,
             # the unit a rule fired in: the policy always reads it (scout.within_budget `must`)
-            "must": rule_units(units, rules.span if rules.rule_id else None),
+            "must": rule_units(units, span),
             "scores": scores,
             "units": unit_scores,
         }

@@ -94,7 +94,7 @@ def test_the_sentence_a_rule_fired_in_is_read_even_when_the_scout_ranks_it_low()
     assert rules_alone.category == "emergency" and rules_alone.rule_id is not None
     policy._fusion = replace(policy._fusion, budget_tokens=20)
     decision = policy.check(text)
-    (read,) = scorer.calls
+    read = scorer.calls[0]  # the scout's choice plus the rule's unit (then its sentence alone)
     assert any("coughing up blood" in t for t in read)
     assert decision.category == "emergency" and decision.concern is None  # not vetoed
     report = explain(policy, text)
@@ -146,10 +146,6 @@ class _ShortSightedScorer(KeywordScorer):
         super().__init__(table)
         self.chars = chars
 
-    def reads(self, text: str, fragment: str) -> bool:
-        at = text.find(fragment)
-        return at < 0 or at + len(fragment) <= self.chars
-
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         return super().score([t[: self.chars] for t in texts])
 
@@ -170,11 +166,33 @@ def test_a_rule_sentence_past_what_the_classifier_reads_is_read_alone() -> None:
     assert any(t == sign for t in scorer.calls[-1])  # the sentence, read alone
 
 
-@pytest.mark.slow
-def test_the_shipped_classifier_knows_what_it_reads() -> None:
-    classifier = load_classifier()
-    assert classifier is not None
-    text = "The garden is lovely. " * 60 + "She is coughing up blood."
-    assert classifier.reads(text, "The garden is lovely.")
-    assert not classifier.reads(text, "She is coughing up blood.")
-    assert classifier.reads("She is coughing up blood.", "She is coughing up blood.")
+class _DilutedScorer(KeywordScorer):
+    """A KeywordScorer whose keywords count only in a short text: cheerful neighbours in the
+    window drown the sign, as the real classifier's did in safety_bench's 4k letter."""
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        self.calls.append(list(texts))
+        short = [t if len(t) < 80 else "" for t in texts]
+        scores = super().score(short)
+        self.calls.pop()
+        return scores
+
+
+def test_a_rule_sentence_buried_by_its_neighbours_is_read_alone_so_the_veto_keeps_it() -> None:
+    sign = "Right now she is coughing up blood."
+    text = " ".join([FILLER[0], FILLER[2], sign, FILLER[3], FILLER[4]])
+    scorer = _DilutedScorer({"coughing up blood": ("emergency", 0.9)})
+    policy = SafetyPolicy.load(scorer=scorer)
+    assert policy.rule_decision(text).category == "emergency"
+    window = next(u.text for u in scan_units(text) if u.sentence == sign)
+    assert scorer.score([window])[0]["emergency"] == 0.0  # the window alone would veto it
+    decision = policy.check(text)
+    assert decision.category == "emergency" and decision.concern is None
+    assert [sign] in scorer.calls  # the sentence, read alone
+
+
+def test_a_rule_sentence_that_is_its_own_unit_is_not_read_twice() -> None:
+    scorer = KeywordScorer({"coughing up blood": ("emergency", 0.9)})
+    policy = SafetyPolicy.load(scorer=scorer)
+    policy.check("Right now she is coughing up blood.")
+    assert sum(len(c) for c in scorer.calls) == 1

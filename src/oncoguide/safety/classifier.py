@@ -112,16 +112,6 @@ class SafetyClassifier:
             out[idx] = e / e.sum(axis=1, keepdims=True)
         return out
 
-    def reads(self, text: str, fragment: str) -> bool:
-        """Whether `fragment` lies inside the part of `text` the classifier reads (its first
-        `max_tokens` tokens); True when `fragment` is not in `text` at all."""
-        at = text.find(fragment)
-        if at < 0:
-            return True
-        tokenizer = self._load()[0]
-        seen = max((end for _, end in tokenizer.encode(text).offsets), default=0)
-        return at + len(fragment) <= seen
-
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Per text, `{label: probability}` (the `fusion.Scorer` protocol)."""
         return [

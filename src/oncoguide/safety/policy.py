@@ -224,13 +224,13 @@ class SafetyPolicy:
         read = self._units_to_read(distinct, [distinct.index(texts[i]) for i in must])
         by_text = dict(zip(read, self._scorer.score(read), strict=True))
         out = [by_text.get(t, {}) for t in texts]
-        # When the rule's window runs past what the classifier reads (long neighbours: its first
-        # 128 tokens), the rule's own sentence is read alone too, so the veto never judges a text
-        # that lacks the very words the rule matched (rare: one more call, only then).
-        reads = getattr(self._scorer, "reads", None)
+        # The rule's own sentence is also read alone, so the veto judges the very words the rule
+        # matched and not only their window: a window of long or cheerful neighbours can bury
+        # them (a sign read at p .99 alone scored .00 inside boilerplate), or run past the
+        # classifier's 128 tokens. One more short call, only when a rule fired.
         for i in must:
             sentence = _sentence_with(units[i].sentence, rule_span)
-            if sentence and reads is not None and not reads(units[i].text, sentence):
+            if sentence and sentence.strip() != units[i].text.strip():
                 out[i] = _strongest(out[i], self._scorer.score([sentence])[0])
         return out
 
