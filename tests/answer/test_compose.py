@@ -430,3 +430,98 @@ def test_a_section_tied_with_the_chosen_one_is_quoted_as_fully() -> None:
     assert "Some drugs may control hot flashes." in texts
     assert "Wear loose-fitting clothes made of cotton." in texts
     _verified_whole(answer, hits)
+
+
+def test_a_question_that_names_its_cancer_is_not_answered_from_another_cancers_page() -> None:
+    from dataclasses import replace
+
+    breast = replace(
+        make_section_hit(
+            0, "mbc", "Metastatic Breast Cancer",
+            "## Survival\n\nMany people live for years with metastatic breast cancer.\n",
+            sims={"Survival": (0.62, 0.5)},
+        ),
+        cancer_types=("breast",),
+    )  # fmt: skip
+    pancreas = replace(
+        make_section_hit(
+            1, "panc", "Pancreatic Cancer Treatment",
+            "## Prognosis\n\nThe prognosis depends on whether the cancer has spread.\n",
+            sims={"Prognosis": (0.58, 0.5)},
+        ),
+        cancer_types=("pancreatic",),
+    )  # fmt: skip
+    question = (
+        "my husband was just diagnosed with stage 4 pancreatic cancer, how long do people "
+        "usually live"
+    )
+    answer = compose_answer(question, [breast, pancreas], as_of=AS_OF)
+    assert answer.citations[0].doc_id == "panc"
+    # a question that names no cancer keeps the better match
+    answer = compose_answer("how long do people usually live", [breast, pancreas], as_of=AS_OF)
+    assert answer.citations[0].doc_id == "mbc"
+
+
+DRUG = """Toremifene is a type of hormone therapy called a selective estrogen receptor modulator. \
+It works by binding to estrogen receptors in breast tissue.
+
+US Brand Name(s)
+
+Fareston
+
+## Use in Cancer
+
+Toremifene citrate is approved to treat:
+
+- Breast cancer that has spread to other parts of the body in postmenopausal women.
+
+## More About Toremifene Citrate
+
+Toremifene is taken by mouth. It works by blocking estrogen.
+"""
+
+
+def test_what_a_medicine_is_for_is_answered_by_its_use_not_by_how_it_works() -> None:
+    hits = [
+        make_section_hit(
+            0, "tore", "Toremifene Citrate", DRUG,
+            sims={"Toremifene Citrate": (0.5, 0.4), "Use in Cancer": (0.5, 0.4)},
+        )
+    ]  # fmt: skip
+    answer = compose_answer("what is Fareston for", hits, as_of=AS_OF)
+    texts = _texts(answer)
+    assert "Toremifene citrate is approved to treat:" in texts
+    assert answer.citations[0].heading.endswith("Use in Cancer")
+    # what it is remains the answer to "what is toremifene"
+    answer = compose_answer("what is toremifene", hits, as_of=AS_OF)
+    assert _texts(answer)[0].startswith("Toremifene is a type of hormone therapy")
+    _verified_whole(answer, hits)
+
+
+NEWS = """## Study results
+
+Researchers found that a new rinse lowered mouth sore pain in a trial of 200 people.
+"""
+
+
+def test_a_patient_page_fourth_in_line_answers_before_research_news_above_it() -> None:
+    from oncoguide.answer.pick import answer_pages
+
+    def news(rank: int) -> Hit:
+        return make_section_hit(rank, f"news{rank}", f"Trial news {rank}", NEWS,
+                                url=f"https://www.example.gov/research/news{rank}")  # fmt: skip
+
+    hits = [news(0), news(1), news(2), make_section_hit(3, "mouth", "Mouth Sores", MOUTH)]
+    # The patient page is read with its retrieval rank; the technical reader keeps the top three.
+    assert [(i, h.doc_id) for i, h in answer_pages(hits)] == [
+        (3, "mouth"),
+        (0, "news0"),
+        (1, "news1"),
+    ]
+    assert [i for i, _ in answer_pages(hits, "technical")] == [0, 1, 2]
+    answer = compose_answer("how to manage mouth sores", hits, as_of=AS_OF)
+    assert answer.citations[0].doc_id == "mouth"
+    _verified_whole(answer, hits)
+    # Among patient pages the retrieval order stands.
+    both = [news(0), make_section_hit(1, "a", "A", MOUTH), make_section_hit(2, "b", "B", MOUTH)]
+    assert [h.doc_id for _, h in answer_pages(both)] == ["a", "b", "news0"]

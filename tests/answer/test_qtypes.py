@@ -89,3 +89,23 @@ def test_time_frame_words_are_not_topic_words() -> None:
     q = read_question("I am donating stem cells. How long does the collection take?")
     assert q.is_type("when")
     assert not q.asked_terms & {"long", "take"}
+
+
+@pytest.mark.parametrize(
+    ("question", "main"),
+    [
+        ("what is Fareston for", "use"),
+        ("whats letrozole used for?", "use"),
+        ("what does anastrozole treat", "use"),
+        ("why is my mum on dexamethasone", "use"),
+        ("what is a port and why do they put one in", "use"),
+        ("what is the treatment for", "treatment"),
+        ("what is it for", "what_is"),
+        ("what is chemo brain", "what_is"),
+    ],
+)
+def test_what_a_medicine_is_for_is_a_use_question(question: str, main: str) -> None:
+    q = read_question(question)
+    assert q.main is not None and q.main.name == main
+    assert type_named("use").names("Use in Cancer")
+    assert not type_named("use").names("More About Toremifene Citrate")

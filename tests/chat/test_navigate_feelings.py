@@ -48,6 +48,10 @@ def _hit(doc_id: str, title: str, sections: list[tuple[str, str]]) -> Hit:
         ("what should patients do about mouth sores", None),
         ("my skin itches since treatment started, what can I do to stop the itching?", None),
         ("my daughter's white count is low, what can we do at home to avoid infection?", None),
+        # a side effect named by its treatment is one to manage (the composer), not a symptom
+        ("what can I do about chemo brain", None),
+        ("what should I do about my radiation burns", None),
+        ("what should i do about this lump in my neck", "next_steps"),
     ],
 )
 def test_navigation_kind(question: str, kind: str | None) -> None:

@@ -91,3 +91,16 @@ def test_a_warm_context_keeps_pages_until_the_next_ingest(store: SqliteStore) ->
     ingest_documents([changed, DOCS[1]], store, chunker=chunk_document, sectioner=parse_sections)
     again = context("mouth sores", retriever.search("mouth sores", k=1).hits)
     assert "New section" in {s.section.heading_path[-1] for s in again[0].sections}
+
+
+def test_the_pages_named_by_position_get_their_sections(store: SqliteStore) -> None:
+    retriever = Retriever(store, BagOfWordsEmbedder())
+    hits = retriever.search("mouth sores", k=2).hits
+    assert len(hits) == 2
+    out = section_context(store, retriever, "mouth sores", hits)
+    assert all(h.sections for h in out)  # by default the first TOP_DOCS pages
+    from oncoguide.retrieve.sections import SectionContext
+
+    only_second = SectionContext(store, retriever)("mouth sores", hits, (1,))
+    assert only_second[0] == hits[0] and only_second[1].sections
+    retriever.close()

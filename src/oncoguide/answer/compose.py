@@ -108,12 +108,15 @@ def _pieces(
     page's when-to-call and questions-to-ask sections."""
     q = read_question(question)
     usable = hits if any(h.sections for h in hits[:3]) else [_passage_sections(h) for h in hits]
-    ranked = for_audience(rank_sections(q, candidates(usable)), audience)
+    ranked = for_audience(rank_sections(q, candidates(usable, audience)), audience)
     d = None
-    if q.main is not None and q.main.name == "what_is":
+    if q.main is not None and q.main.name in ("what_is", "use"):
         d = definition(q, [x for _, x in ranked])
-    # A "what is" question is answered from the section that defines its subject, when one does.
-    order = sorted(ranked, key=lambda sc: d is None or sc[1].section is not d.section)
+    # A "what is" question is answered from the section that defines its subject, when one does;
+    # a "what is it for" question by its best section (the use), after the definition.
+    asks_what = q.main is not None and q.main.name == "what_is"
+    defining = d.section if d is not None and asks_what else None
+    order = sorted(ranked, key=lambda sc: defining is None or sc[1].section is not defining)
     chosen: tuple[float, Candidate, list[Piece]] | None = None
     for score, cand in order:
         quoted = quote(cand, q)

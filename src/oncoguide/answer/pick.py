@@ -5,6 +5,7 @@ A section's score (higher is better):
     text_sim + HEADING_SIM * heading_sim + TEXT_WORDS * words(text) + HEADING_WORDS * words(heading)
     + type cue + list cue - RANK_STEP * page rank - PAGE_GAP * page gap (list questions)
     - INTRO (a page's introduction, for a question of a type other than "what is")
+    - OTHER_CANCER (a page about other cancers than the one the question names)
 
 `text_sim` is the best cosine of the question with the section's chunk embeddings and
 `heading_sim` the cosine with its heading path (both 0 without an embedder). `words(x)` is the
@@ -36,10 +37,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from oncoguide.answer.qtypes import Question, is_never_answer, type_named
+from oncoguide.kb.labels import cancers_named_in, cancers_of_page
 from oncoguide.text import content_terms
 from oncoguide.types import Hit, ScoredSection, Section
 
-__all__ = ["Candidate", "candidates", "for_audience", "is_patient_page", "rank_sections"]
+__all__ = [
+    "Candidate",
+    "answer_pages",
+    "candidates",
+    "for_audience",
+    "is_patient_page",
+    "rank_sections",
+]
 
 MAX_PAGES = 3
 HEADING_SIM = 0.25
@@ -60,6 +69,9 @@ MIN_CHILDREN = 2
 # question that asks something else about it (how to manage it, when, which tests) is answered by
 # a section with a heading of its own, so the introduction steps back by this much for it.
 INTRO = 0.15
+# A question that names its cancer ("stage 4 pancreatic cancer, how long do people live") is not
+# answered by a page about another one (the metastatic breast cancer page's survival section).
+OTHER_CANCER = 0.2
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,18 @@ def is_patient_page(hit: Hit) -> bool:
     """A page written for patients and caregivers (not health-professional, research or news)."""
     url = hit.url.lower()
     return hit.audience != "technical" and "/research" not in url and "/news" not in url
+
+
+def answer_pages(hits: Sequence[Hit], audience: str | None = None) -> list[tuple[int, Hit]]:
+    """The pages an answer is drawn from, with their retrieval ranks: the first MAX_PAGES hits,
+    except that for a patient or caregiver the patient pages among the first 2 * MAX_PAGES come
+    first, so three research-news pages at the top ("how often should I get a colonoscopy") do not
+    keep the screening page fourth in line out of the answer. A page keeps its retrieval rank (and
+    its RANK_STEP) wherever it is taken from."""
+    ranked = list(enumerate(hits[: 2 * MAX_PAGES]))
+    if audience != "technical":
+        ranked.sort(key=lambda ih: not is_patient_page(ih[1]))  # stable: rank order kept within
+    return ranked[:MAX_PAGES]
 
 
 _TERMS_CACHE: dict[tuple[str, str], frozenset[str]] = {}
@@ -142,11 +166,11 @@ def _leads(s: Section) -> list[str]:
     return [b.lead_in for b in s.blocks if b.lead_in]
 
 
-def candidates(hits: Sequence[Hit]) -> list[Candidate]:
-    """Every answerable section of the top pages; a section (or a bare heading) with at least
-    MIN_CHILDREN subsections carries them as `children`."""
+def candidates(hits: Sequence[Hit], audience: str | None = None) -> list[Candidate]:
+    """Every answerable section of the answer's pages (`answer_pages`); a section (or a bare
+    heading) with at least MIN_CHILDREN subsections carries them as `children`."""
     out: list[Candidate] = []
-    for rank, hit in enumerate(hits[:MAX_PAGES]):
+    for rank, hit in answer_pages(hits, audience):
         sims = {x.section.section_id: x for x in hit.sections}
         # Only sections that are still citable passages (a filter may have taken one out).
         citable = {p.chunk_id for p in hit.passages}
@@ -217,6 +241,12 @@ def _other_time(c: Candidate, q: Question) -> float:
     return OTHER_TIME if asked and named and not asked & named else 0.0
 
 
+def _about_other_cancer(hit: Hit, named: frozenset[str]) -> bool:
+    """The page is about particular cancers (its url or title names them), none of them `named`."""
+    own = cancers_of_page(hit.url, hit.title)
+    return bool(own) and not own & named
+
+
 def rank_sections(q: Question, cands: Sequence[Candidate]) -> list[tuple[float, Candidate]]:
     """Candidates best first, with their scores (see the module docstring)."""
     if not cands:
@@ -230,6 +260,7 @@ def rank_sections(q: Question, cands: Sequence[Candidate]) -> list[tuple[float, 
         return sum(weight[t] * idf[t] for t in terms & weight.keys()) / total
 
     best = max(c.hit.score for c in cands)
+    named = cancers_named_in(q.text)
     scored = []
     for c in cands:
         gap = (best - c.hit.score) / best if best > 0 and q.asks_list else 0.0
@@ -239,6 +270,7 @@ def rank_sections(q: Question, cands: Sequence[Candidate]) -> list[tuple[float, 
         s -= QUESTIONS_LIST if c.of_questions and not q.asks_for_questions else 0.0
         s -= INTRO if len(c.path) == 1 and q.main is not None and q.main.name != "what_is" else 0.0
         s += LIST_CUE if q.asks_list and c.holds_list and _names_asked(c, q) else 0.0
+        s -= OTHER_CANCER if named and _about_other_cancer(c.hit, named) else 0.0
         scored.append((s, c))
     scored.sort(key=lambda sc: (-sc[0], sc[1].rank, sc[1].path))
     return scored

@@ -58,8 +58,9 @@ _TELLS_OWN_STORY = re.compile(r"\b(?:i|i'm|im|i've|ive|i have|my|me|we|we've|our
 # is a side effect to manage, which the KB's "ways to manage" sections answer (the composer), not a
 # symptom to take to a doctor for a diagnosis.
 _TREATMENT_CONTEXT = re.compile(
-    r"\b(?:after|since|during|from|on|with|because of|due to|of)\s+(?:(?:my|the|his|her|their|our|"
-    r"this|that|all the|every|each|a)\s+)?(?:\w+\s+)?(?:chemo\w*|radiation|radiotherapy|radio|"
+    r"\b(?:after|since|during|from|on|with|because of|due to|of|about)\s+"
+    r"(?:(?:my|the|his|her|their|our|this|that|all the|every|each|a)\s+)?(?:\w+\s+)?"
+    r"(?:chemo\w*|radiation|radiotherapy|radio|"
     r"immunotherapy|treatments?|surgery|operation|transplant|"
     r"hormone (?:therapy|tablets|pills|treatment)|targeted therapy|infusions?|tamoxifen|letrozole|"
     r"anastrozole)\b",

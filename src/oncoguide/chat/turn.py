@@ -14,6 +14,7 @@ from datetime import date
 
 from oncoguide.answer.compose import abstain, compose_answer
 from oncoguide.answer.gate import evidence_gate
+from oncoguide.answer.pick import answer_pages
 from oncoguide.answer.plain import prefer_plainer
 from oncoguide.answer.quotable import drop_document_notes, without_document_notes
 from oncoguide.answer.templates import care_vocabulary
@@ -34,9 +35,10 @@ from oncoguide.types import Answer, Hit, SafetyDecision, SearchFilters, TurnResu
 
 __all__ = ["ContextFn", "TurnOptions", "Turner", "run_turn"]
 
-# Adds the top pages' section trees to the hits for answering (`oncoguide.retrieve.sections.
-# section_context` bound to a store); the answer stage itself never reads the store.
-ContextFn = Callable[[str, tuple[Hit, ...]], tuple[Hit, ...]]
+# Adds the section trees of the pages an answer reads (their positions in the hits) to the hits
+# (`oncoguide.retrieve.sections.SectionContext` bound to a store); the answer stage itself never
+# reads the store.
+ContextFn = Callable[[str, tuple[Hit, ...], tuple[int, ...]], tuple[Hit, ...]]
 
 # The safety decision's actions are the contract this turn reads (never its category name):
 # `skip_retrieval` makes the safety message the whole reply; a `concern` goes before any answer.
@@ -167,7 +169,8 @@ def run_turn(
         return TurnResult(question, decision, answer, hits, tuple(clock.timings))
     if context is not None:
         with clock.stage("context"):
-            hits = context(asked, hits)
+            pages = tuple(i for i, _ in answer_pages(hits, opts.audience))
+            hits = context(asked, hits, pages)
     hits = without_document_notes(hits) or hits
     with clock.stage("compose"):
         answer = compose_answer(asked, hits, as_of=as_of, safety=decision, audience=opts.audience)

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 __all__ = [
     "CANCER_TYPES",
     "cancer_types_for",
+    "cancers_named_in",
+    "cancers_of_page",
     "is_health_professional",
     "suspicious_cancer_types",
 ]
@@ -92,6 +94,53 @@ def cancer_types_for(url: str, title: str) -> tuple[str, ...]:
         if name not in found and pattern.search(title):
             found.append(name)
     return tuple(found) or ("general",)
+
+
+# In a person's words a type word names a cancer only next to "cancer" ("bone pain", "skin rash",
+# "oral chemo" do not); words that are themselves the name of a cancer need no such neighbour.
+_SELF_NAMING = re.compile(r"(?:oma|leukemia|wilms|hodgkin)$")
+# Between the type word and "cancer" only other type words and joiners ("breast and ovarian
+# cancer", "small cell lung cancer"), never a noun of its own ("bladder problems and cancer").
+_BETWEEN = "|".join(
+    sorted({re.escape(w) for ws in CANCER_TYPES.values() for w in ws} | {"and", "or", "cell"})
+)
+_CANCER_NOUN = rf"(?:\s+(?:{_BETWEEN})){{0,2}}\s+(?:cancers?|tumou?rs?|carcinomas?|sarcomas?)\b"
+_QUESTION_RE: list[tuple[str, re.Pattern[str]]] = [
+    (
+        t,
+        re.compile(
+            r"\b(?:"
+            + "|".join(
+                re.escape(w) + ("" if _SELF_NAMING.search(w) else _CANCER_NOUN)
+                for w in words
+                if t != "childhood cancers"
+            )
+            + r")\b",
+            re.IGNORECASE,
+        ),
+    )
+    for t, words in CANCER_TYPES.items()
+    if t != "childhood cancers"
+]
+_SPELLINGS = (("leukaemia", "leukemia"), ("oesophag", "esophag"), ("tumour", "tumor"))
+
+
+def cancers_named_in(text: str) -> frozenset[str]:
+    """The cancer types a person's question names ("stage 4 pancreatic cancer", "his lymphoma"),
+    by the same canonical names as `cancer_types_for`."""
+    lower = text.lower()
+    for british, us in _SPELLINGS:
+        lower = lower.replace(british, us)
+    return frozenset(t for t, pattern in _QUESTION_RE if pattern.search(lower))
+
+
+def cancers_of_page(url: str, title: str) -> frozenset[str]:
+    """The cancers a page is about, named strictly: its url's `/types/<segment>` or a cancer its
+    title names as one ("Bladder Cancer Treatment", not "Urinary and Bladder Problems")."""
+    parts = urlsplit(url).path.lower().split("/")
+    found = {_SEGMENTS[parts[i + 1]] for i, part in enumerate(parts[:-1])
+             if part == "types" and parts[i + 1] in _SEGMENTS}  # fmt: skip
+    return (frozenset(found) | cancers_named_in(title)) - {"childhood cancers"}
 
 
 def suspicious_cancer_types(declared: tuple[str, ...], text: str) -> tuple[str, ...]:

@@ -1,6 +1,8 @@
-"""Answer context: hand the answer stage the section trees of the top retrieved pages.
+"""Answer context: hand the answer stage the section trees of the pages it will answer from.
 
-For each of the top pages, its stored sections go onto the hit (`Hit.sections`) with two
+The turn names those pages by their positions in the hits (`answer.pick.answer_pages`: patient
+pages first for a patient reader, each keeping its retrieval rank); without positions, the top
+retrieved pages. For each of them, its stored sections go onto the hit (`Hit.sections`) with two
 similarities to the question when an embedder is on: the best cosine of the question with the
 section's chunk embeddings (heading + text, computed at ingest) and the cosine with its heading
 path (embedded at ingest). Each section is also added to the hit's passages under its
@@ -115,17 +117,24 @@ class SectionContext:
         return found
 
     def __call__(
-        self, question: str, hits: Sequence[Hit], *, top_docs: int = TOP_DOCS
+        self,
+        question: str,
+        hits: Sequence[Hit],
+        pages: Sequence[int] | None = None,
+        *,
+        top_docs: int = TOP_DOCS,
     ) -> tuple[Hit, ...]:
-        """The hits, the first `top_docs` with their scored sections (module docstring)."""
+        """The hits, those at positions `pages` (by default the first `top_docs`) with their
+        scored sections (module docstring)."""
+        chosen = set(range(top_docs)) if pages is None else set(pages)
         ingest = self.store.get_meta("last_ingest")
         if ingest != self._ingest:
             self._pages, self._ingest = {}, ingest
         q = None
-        if self.retriever is not None and any(h.doc_id for h in hits[:top_docs]):
+        if self.retriever is not None and any(hits[i].doc_id for i in chosen if i < len(hits)):
             asked = self.focus(question) if self.focus is not None else None
             q = _query(self.retriever, question, asked)
-        return tuple(self._with_sections(q, h) if i < top_docs else h
+        return tuple(self._with_sections(q, h) if i in chosen else h
                      for i, h in enumerate(hits))  # fmt: skip
 
     def _with_sections(self, q: npt.NDArray[np.float32] | None, hit: Hit) -> Hit:
