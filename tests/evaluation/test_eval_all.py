@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from oncoguide.cli import app
 from oncoguide.errors import EvaluationError
 from oncoguide.evaluation import pins as pins_module
+from oncoguide.evaluation import runner as runner_module
 from oncoguide.evaluation.pins import check_pins, load_pins
 from oncoguide.evaluation.report import write_report
 from oncoguide.evaluation.runner import QUICK_SLICE, kb_fingerprint
@@ -33,6 +34,17 @@ REPORT: dict[str, Any] = {
     "kb_fingerprint": "kb-abc",
     "metrics": {"retrieval.lay.full.recall@1": 0.895, "safety.x.soft_flag_rate": None},
 }
+
+
+def _only_safety_cases(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run `eval all` with one safety set: these tests are about pins and fingerprints, and every
+    blind set added to the registry would otherwise lengthen each run by its classifier reads."""
+
+    def one_set(shared: Path | None) -> dict[str, Any]:
+        sets = load_sets(shared)
+        return {**sets, "safety": [s for s in sets["safety"] if s.name == "safety_cases"]}
+
+    monkeypatch.setattr(runner_module, "load_sets", one_set)
 
 
 def _pins(tmp_path: Path, *rows: dict[str, Any]) -> Path:
@@ -155,6 +167,7 @@ def test_a_failing_pin_makes_eval_all_exit_1(
         "expected": 1.5,
     }
     monkeypatch.setattr(pins_module, "EXPECTED_DIR", _pins(tmp_path, pin))
+    _only_safety_cases(monkeypatch)
     result = CliRunner().invoke(
         app,
         ["eval", "all", "--kb", str(sample_kb_path()), "--out", str(tmp_path / "o")],
@@ -180,7 +193,10 @@ def test_quick_does_not_combine_with_kb_or_db(tmp_path: Path) -> None:
     assert "--quick builds its own index" in result.output
 
 
-def test_an_existing_index_is_fingerprinted_from_its_documents(tmp_path: Path) -> None:
+def test_an_existing_index_is_fingerprinted_from_its_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _only_safety_cases(monkeypatch)
     db, env = tmp_path / "s.db", {"ONCOGUIDE_EMBEDDER": "none"}
     runner = CliRunner()
     assert (

@@ -99,7 +99,7 @@ def test_escalation_counts_hard_stops_and_concerns(tmp_path: Path) -> None:
     policy = SafetyPolicy.load(
         scorer=KeywordScorer(
             {
-                "goodbye": ("self_harm", 0.6),
+                "goodbye": ("self_harm", 0.5),  # between concern and hard (fusion.yaml)
                 "garden": ("emergency", 0.5),
                 "chest pain": ("emergency", 0.5),  # confirms the rule (fusion.yaml `confirm`)
             }

@@ -222,16 +222,21 @@ class SafetyPolicy:
         distinct = list(dict.fromkeys(texts))  # short messages repeat the same window
         must = rule_units(units, rule_span)
         read = self._units_to_read(distinct, [distinct.index(texts[i]) for i in must])
-        by_text = dict(zip(read, self._scorer.score(read), strict=True))
-        out = [by_text.get(t, {}) for t in texts]
         # The rule's own sentence is also read alone, so the veto judges the very words the rule
         # matched and not only their window: a window of long or cheerful neighbours can bury
         # them (a sign read at p .99 alone scored .00 inside boilerplate), or run past the
-        # classifier's 128 tokens. One more short call, only when a rule fired.
+        # classifier's 128 tokens. It goes in the same classifier call as the units (one batch).
+        alone: dict[int, str] = {}
         for i in must:
             sentence = _sentence_with(units[i].sentence, rule_span)
             if sentence and sentence.strip() != units[i].text.strip():
-                out[i] = _strongest(out[i], self._scorer.score([sentence])[0])
+                alone[i] = sentence
+        batch = list(dict.fromkeys([*read, *alone.values()]))
+        by_text = dict(zip(batch, self._scorer.score(batch), strict=True))
+        was_read = set(read)
+        out = [by_text[t] if t in was_read else {} for t in texts]
+        for i, sentence in alone.items():
+            out[i] = _strongest(out[i], by_text[sentence])
         return out
 
     def _units_to_read(self, texts: list[str], must: list[int]) -> list[str]:
