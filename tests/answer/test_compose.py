@@ -525,3 +525,57 @@ def test_a_patient_page_fourth_in_line_answers_before_research_news_above_it() -
     # Among patient pages the retrieval order stands.
     both = [news(0), make_section_hit(1, "a", "A", MOUTH), make_section_hit(2, "b", "B", MOUTH)]
     assert [h.doc_id for _, h in answer_pages(both)] == ["a", "b", "news0"]
+
+
+GTD = """## Age and a previous molar pregnancy affect the risk of GTD.
+
+Anything that increases your risk of getting a disease is called a risk factor. Risk factors for \
+GTD include being pregnant when you are younger than 20 or older than 35 years of age and having \
+a personal history of a molar pregnancy.
+
+## Gestational trophoblastic disease (GTD) is a group of rare diseases in which abnormal \
+trophoblast cells grow inside the uterus after conception.
+
+In gestational trophoblastic disease, a tumor develops inside the uterus from tissue that forms \
+after conception. This tissue is made of trophoblast cells and normally surrounds the fertilized \
+egg in the uterus.
+"""
+
+
+def test_a_what_is_question_by_its_abbreviation_opens_on_the_section_defining_it() -> None:
+    hits = [make_section_hit(0, "gtd", "Gestational Trophoblastic Disease Treatment", GTD)]
+    answer = compose_answer("what is GTD, the molar pregnancy thing?", hits, as_of=AS_OF)
+    assert answer.sentences[0].text.startswith("Gestational trophoblastic disease (GTD) is a")
+    assert answer.citations[0].heading.endswith("after conception.")
+    _verified_whole(answer, hits)
+
+
+KIDNEY_KIDS = """## Causes and risk factors
+
+Wilms tumor is the most common kidney cancer in children. Some birth defects raise the risk.
+"""
+KIDNEY = """## Risk factors
+
+Smoking tobacco and misuse of certain pain medicines can affect the risk of renal cell cancer.
+"""
+
+
+def test_an_adults_question_is_answered_from_a_page_not_about_children() -> None:
+    from oncoguide.answer.pick import answer_pages
+
+    def page(rank: int, doc_id: str, title: str, body: str) -> Hit:
+        return make_section_hit(rank, doc_id, title, body, url=f"https://x.gov/types/{doc_id}")
+
+    hits = [
+        page(0, "kids", "Kidney Cancer in Children", KIDNEY_KIDS),
+        page(1, "syndromes", "Hereditary Kidney Cancer Syndromes", KIDNEY),
+        page(2, "wilms", "Childhood Wilms Tumor", KIDNEY_KIDS),
+        page(3, "rcc", "Renal Cell Cancer Treatment", KIDNEY),
+    ]
+    q = "what raises your chances of getting kidney cancer"
+    assert [h.doc_id for _, h in answer_pages(hits, None, q)] == ["syndromes", "rcc", "kids"]
+    answer = compose_answer(q, hits, as_of=AS_OF)
+    assert answer.citations[0].title != "Kidney Cancer in Children"
+    # A question about a child keeps the children's pages where retrieval put them.
+    kid_q = "what raises the chances of kidney cancer in my 6 year old"
+    assert [h.doc_id for _, h in answer_pages(hits, None, kid_q)] == ["kids", "syndromes", "wilms"]

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from oncoguide.kb.labels import cancer_types_for, cancers_named_in
+from oncoguide.kb.labels import (
+    cancer_types_for,
+    cancers_named_in,
+    may_be_about_a_child,
+    names_a_child,
+    page_age_group,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -32,3 +38,31 @@ def test_a_page_names_its_cancers_by_url_and_title() -> None:
 )
 def test_a_question_names_a_cancer_only_as_a_cancer(question: str, named: set[str]) -> None:
     assert cancers_named_in(question) == named
+
+
+def test_a_page_says_its_age_group_by_title_or_url() -> None:
+    kids = "https://www.cancer.gov/types/kidney/patient/child-kidney-treatment-pdq"
+    assert page_age_group(kids, "Kidney Cancer in Children") == "children"
+    assert page_age_group("https://x.gov/types/bladder", "Childhood Bladder Cancer") == "children"
+    assert page_age_group("https://x.gov/pediatric-care", "Care at home") == "children"
+    adult = "Adult Acute Myeloid Leukemia"
+    assert page_age_group("https://x.gov/types/leukemia", adult) == "adults"
+    assert page_age_group("https://x.gov/types/kidney", "Renal Cell Cancer Treatment") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "child", "maybe"),
+    [
+        ("what raises your chances of getting kidney cancer", False, False),
+        ("our 8 year old has leukemia, what happens next", True, True),
+        ("my kid is starting chemo", True, True),
+        ("how do I support my children when I have cancer", True, True),
+        ("my 80 year old mum has a cough", False, False),
+        ("my son has lymphoma", False, True),  # a son can be forty
+        ("a teenager with bone cancer", False, True),
+        ("is this a personal question", False, False),  # "son" inside a word is not a son
+    ],
+)
+def test_a_question_about_a_child(question: str, child: bool, maybe: bool) -> None:
+    assert names_a_child(question) is child
+    assert may_be_about_a_child(question) is maybe

@@ -108,7 +108,7 @@ def _pieces(
     page's when-to-call and questions-to-ask sections."""
     q = read_question(question)
     usable = hits if any(h.sections for h in hits[:3]) else [_passage_sections(h) for h in hits]
-    ranked = for_audience(rank_sections(q, candidates(usable, audience)), audience)
+    ranked = for_audience(rank_sections(q, candidates(usable, audience, question)), audience)
     d = None
     if q.main is not None and q.main.name in ("what_is", "use"):
         d = definition(q, [x for _, x in ranked])

@@ -6,6 +6,8 @@ A section's score (higher is better):
     + type cue + list cue - RANK_STEP * page rank - PAGE_GAP * page gap (list questions)
     - INTRO (a page's introduction, for a question of a type other than "what is")
     - OTHER_CANCER (a page about other cancers than the one the question names)
+    - OTHER_AGE (a page about children's cancer for a question with no child in it, or a page
+      titled for adults for a question about a child)
 
 `text_sim` is the best cosine of the question with the section's chunk embeddings and
 `heading_sim` the cosine with its heading path (both 0 without an embedder). `words(x)` is the
@@ -37,7 +39,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from oncoguide.answer.qtypes import Question, is_never_answer, type_named
-from oncoguide.kb.labels import cancers_named_in, cancers_of_page
+from oncoguide.kb.labels import (
+    cancers_named_in,
+    cancers_of_page,
+    may_be_about_a_child,
+    names_a_child,
+    page_age_group,
+)
 from oncoguide.text import content_terms
 from oncoguide.types import Hit, ScoredSection, Section
 
@@ -72,6 +80,10 @@ INTRO = 0.15
 # A question that names its cancer ("stage 4 pancreatic cancer, how long do people live") is not
 # answered by a page about another one (the metastatic breast cancer page's survival section).
 OTHER_CANCER = 0.2
+# Likewise a page about children's cancer does not answer an adult's question ("what raises your
+# chances of getting kidney cancer" is not "Kidney Cancer in Children"), nor an "Adult ..." page a
+# question about a child.
+OTHER_AGE = 0.2
 
 
 @dataclass(frozen=True)
@@ -102,15 +114,22 @@ def is_patient_page(hit: Hit) -> bool:
     return hit.audience != "technical" and "/research" not in url and "/news" not in url
 
 
-def answer_pages(hits: Sequence[Hit], audience: str | None = None) -> list[tuple[int, Hit]]:
+def answer_pages(
+    hits: Sequence[Hit], audience: str | None = None, question: str = ""
+) -> list[tuple[int, Hit]]:
     """The pages an answer is drawn from, with their retrieval ranks: the first MAX_PAGES hits,
     except that for a patient or caregiver the patient pages among the first 2 * MAX_PAGES come
     first, so three research-news pages at the top ("how often should I get a colonoscopy") do not
-    keep the screening page fourth in line out of the answer. A page keeps its retrieval rank (and
-    its RANK_STEP) wherever it is taken from."""
+    keep the screening page fourth in line out of the answer; and, with the `question`, pages
+    about another cancer than the one it names or about another age group (OTHER_CANCER,
+    OTHER_AGE) come after those that are not. A page keeps its retrieval rank (and its RANK_STEP)
+    wherever it is taken from."""
     ranked = list(enumerate(hits[: 2 * MAX_PAGES]))
     if audience != "technical":
         ranked.sort(key=lambda ih: not is_patient_page(ih[1]))  # stable: rank order kept within
+    if question:
+        named = cancers_named_in(question)
+        ranked.sort(key=lambda ih: _mismatch(ih[1], question, named) > 0)
     return ranked[:MAX_PAGES]
 
 
@@ -166,11 +185,13 @@ def _leads(s: Section) -> list[str]:
     return [b.lead_in for b in s.blocks if b.lead_in]
 
 
-def candidates(hits: Sequence[Hit], audience: str | None = None) -> list[Candidate]:
+def candidates(
+    hits: Sequence[Hit], audience: str | None = None, question: str = ""
+) -> list[Candidate]:
     """Every answerable section of the answer's pages (`answer_pages`); a section (or a bare
     heading) with at least MIN_CHILDREN subsections carries them as `children`."""
     out: list[Candidate] = []
-    for rank, hit in answer_pages(hits, audience):
+    for rank, hit in answer_pages(hits, audience, question):
         sims = {x.section.section_id: x for x in hit.sections}
         # Only sections that are still citable passages (a filter may have taken one out).
         citable = {p.chunk_id for p in hit.passages}
@@ -247,6 +268,19 @@ def _about_other_cancer(hit: Hit, named: frozenset[str]) -> bool:
     return bool(own) and not own & named
 
 
+def _other_age(hit: Hit, question: str) -> float:
+    group = page_age_group(hit.url, hit.title)
+    if group == "children" and not may_be_about_a_child(question):
+        return OTHER_AGE
+    return OTHER_AGE if group == "adults" and names_a_child(question) else 0.0
+
+
+def _mismatch(hit: Hit, question: str, named: frozenset[str]) -> float:
+    """OTHER_CANCER and OTHER_AGE, as they apply to the page."""
+    other = OTHER_CANCER if named and _about_other_cancer(hit, named) else 0.0
+    return other + _other_age(hit, question)
+
+
 def rank_sections(q: Question, cands: Sequence[Candidate]) -> list[tuple[float, Candidate]]:
     """Candidates best first, with their scores (see the module docstring)."""
     if not cands:
@@ -270,7 +304,7 @@ def rank_sections(q: Question, cands: Sequence[Candidate]) -> list[tuple[float, 
         s -= QUESTIONS_LIST if c.of_questions and not q.asks_for_questions else 0.0
         s -= INTRO if len(c.path) == 1 and q.main is not None and q.main.name != "what_is" else 0.0
         s += LIST_CUE if q.asks_list and c.holds_list and _names_asked(c, q) else 0.0
-        s -= OTHER_CANCER if named and _about_other_cancer(c.hit, named) else 0.0
+        s -= _mismatch(c.hit, q.text, named)
         scored.append((s, c))
     scored.sort(key=lambda sc: (-sc[0], sc[1].rank, sc[1].path))
     return scored

@@ -243,10 +243,22 @@ def definition(q: Question, ranked: Sequence[Candidate]) -> Piece | None:
                 continue
             said = content_terms(head[: m.start()])
             # What it defines is mostly the subject's words ("The information that is known
-            # about the cancer is ..." does not define "cancer of unknown primary").
-            if 2 * len(said & subject) >= len(said) > 0 and len(said - subject) <= 2:
+            # about the cancer is ..." does not define "cancer of unknown primary"), or its
+            # short form: "Gestational trophoblastic disease (GTD) is ..." defines "GTD".
+            if (2 * len(said & subject) >= len(said) > 0 and len(said - subject) <= 2) or (
+                _short_form(head[: m.start()]) & subject
+            ):
                 return Piece(sent, c.hit, s)
     return None
+
+
+_SHORT_FORM = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9})\)\s*$")
+
+
+def _short_form(subject: str) -> frozenset[str]:
+    """The abbreviation a defined subject ends on in brackets ("... disease (GTD)"), as a term."""
+    m = _SHORT_FORM.search(subject.strip())
+    return content_terms(m.group(1)) if m is not None and m.group(1)[1:].isupper() else frozenset()
 
 
 def _care_part(s: Section) -> str:

@@ -169,7 +169,7 @@ def run_turn(
         return TurnResult(question, decision, answer, hits, tuple(clock.timings))
     if context is not None:
         with clock.stage("context"):
-            pages = tuple(i for i, _ in answer_pages(hits, opts.audience))
+            pages = tuple(i for i, _ in answer_pages(hits, opts.audience, asked))
             hits = context(asked, hits, pages)
     hits = without_document_notes(hits) or hits
     with clock.stage("compose"):

@@ -17,6 +17,9 @@ __all__ = [
     "cancers_named_in",
     "cancers_of_page",
     "is_health_professional",
+    "may_be_about_a_child",
+    "names_a_child",
+    "page_age_group",
     "suspicious_cancer_types",
 ]
 
@@ -141,6 +144,38 @@ def cancers_of_page(url: str, title: str) -> frozenset[str]:
     found = {_SEGMENTS[parts[i + 1]] for i, part in enumerate(parts[:-1])
              if part == "types" and parts[i + 1] in _SEGMENTS}  # fmt: skip
     return (frozenset(found) | cancers_named_in(title)) - {"childhood cancers"}
+
+
+_CHILD_PAGE = re.compile(r"\b(?:childhood|children|child|pediatric|paediatric)\b", re.IGNORECASE)
+_ADULT_PAGE = re.compile(r"^adult\b|\bin adults\b", re.IGNORECASE)
+_A_CHILD = re.compile(
+    r"\b(?:child|children|childhood|kids?|babys?|babies|toddlers?|infants?|pediatric|"
+    r"paediatric|(?:[1-9]|1[0-7])[- ]?(?:years?|yrs?|months?)[- ]?old)\b",
+    re.IGNORECASE,
+)
+# Words that may or may not mean a child ("my son" can be forty).
+_MAYBE_A_CHILD = re.compile(
+    r"\b(?:sons?|daughters?|boys?|girls?|teens?|teenagers?|adolescents?|school|grandchild)\b",
+    re.IGNORECASE,
+)
+
+
+def page_age_group(url: str, title: str) -> str | None:
+    """ "children" for a page about children's cancer (its title or url says so), "adults" for a
+    page its title marks as about adults ("Adult Acute Myeloid Leukemia Treatment"), else None."""
+    if _CHILD_PAGE.search(title) or "/child" in url.lower() or "pediatric" in url.lower():
+        return "children"
+    return "adults" if _ADULT_PAGE.search(title) else None
+
+
+def names_a_child(text: str) -> bool:
+    """The text is plainly about a child ("our 8 year old", "my kid", "childhood leukemia")."""
+    return _A_CHILD.search(text) is not None
+
+
+def may_be_about_a_child(text: str) -> bool:
+    """`names_a_child`, or words that may mean a child ("my son", "a teenager")."""
+    return names_a_child(text) or _MAYBE_A_CHILD.search(text) is not None
 
 
 def suspicious_cancer_types(declared: tuple[str, ...], text: str) -> tuple[str, ...]:
