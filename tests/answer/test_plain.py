@@ -53,3 +53,20 @@ def test_the_harder_twin_goes_and_citations_are_renumbered() -> None:
 def test_different_sentences_are_all_kept() -> None:
     answer = _answer([HARD, OTHER])
     assert prefer_plainer(answer) is answer
+
+
+def test_a_lead_in_is_not_prose_and_a_sentence_leaned_on_stays() -> None:
+    lead = (
+        "There are many risk factors for renal cell cancer, but many do not directly cause cancer."
+    )
+    leans = "Instead, they increase the chance of DNA damage in cells that may lead to it."
+    list_lead = "Risk factors for renal cell cancer include:"
+    assert same_meaning(lead, list_lead)
+    answer = _answer([lead, leans, list_lead])
+    assert prefer_plainer(answer) is answer
+    # Two prose twins: the harder one goes, unless the next sentence leans on it.
+    plainer = "Many risk factors for renal cell cancer do not directly cause cancer."
+    assert same_meaning(lead, plainer)
+    assert (reading_grade(lead) or 0) > (reading_grade(plainer) or 0)
+    assert prefer_plainer(_answer([lead, leans, plainer])).sentences[0].text == lead
+    assert [s.text for s in prefer_plainer(_answer([plainer, lead])).sentences] == [plainer]
