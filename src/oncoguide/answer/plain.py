@@ -42,9 +42,7 @@ def prefer_plainer(answer: Answer) -> Answer:
     def leaned_on(k: int) -> bool:  # the next sentence of its section opens on a connective
         after = sentences[k + 1] if k + 1 < len(sentences) else None
         return (
-            after is not None
-            and after.section == sentences[k].section
-            and (is_anaphoric(after.text))
+            after is not None and after.section == sentences[k].section and is_anaphoric(after.text)
         )
 
     prose = [not (s.list_item or is_lead_in(s.text)) for s in sentences]

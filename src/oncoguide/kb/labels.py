@@ -114,9 +114,7 @@ _QUESTION_RE: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:"
             + "|".join(
-                re.escape(w) + ("" if _SELF_NAMING.search(w) else _CANCER_NOUN)
-                for w in words
-                if t != "childhood cancers"
+                re.escape(w) + ("" if _SELF_NAMING.search(w) else _CANCER_NOUN) for w in words
             )
             + r")\b",
             re.IGNORECASE,
