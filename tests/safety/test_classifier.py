@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from oncoguide.safety.classifier import LABELS, SafetyClassifier, load_classifier
+from oncoguide.safety.classifier import LABELS, SafetyClassifier, length_batches, load_classifier
 from oncoguide.safety.policy import SafetyPolicy
 
 pytestmark = pytest.mark.unit
@@ -49,6 +51,54 @@ def test_empty_batch_and_order_is_kept(classifier: SafetyClassifier) -> None:
     probs = classifier.probabilities(texts)
     assert probs[0].tolist() == pytest.approx(probs[2].tolist(), abs=1e-6)
     assert probs[1][LABELS.index("self_harm")] > probs[0][LABELS.index("self_harm")]
+
+
+def test_length_batches_keep_padding_low_and_every_text_once() -> None:
+    # A check reads units of very different lengths: the short one is not padded to the long.
+    assert length_batches([81, 19, 81], 32) == [[1], [0, 2]]
+    assert length_batches([10, 11, 12, 13], 2) == [[0, 1], [2, 3]]
+    assert length_batches([], 32) == []
+    lengths = [5, 120, 7, 64, 64, 30, 128, 9, 33, 100]
+    batches = length_batches(lengths, 3)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        assert len(batch) <= 3
+        longest = max(lengths[i] for i in batch)
+        padding = longest * len(batch) - sum(lengths[i] for i in batch)
+        assert padding <= 0.2 * longest * len(batch)
+
+
+def test_batched_scores_equal_one_at_a_time(classifier: SafetyClassifier) -> None:
+    texts = [
+        "what is a biopsy?",
+        "my dad has had a fever since last night and the chemo nurse said to call if it went "
+        "over 38, it is 38.6 now and he is shivering under two duvets, what should we do",
+        "is it normal to feel tired after radiotherapy?",
+    ]
+    together = classifier.probabilities(texts)
+    alone = [classifier.probabilities([t])[0] for t in texts]
+    for row, single in zip(together, alone, strict=True):
+        assert row.tolist() == pytest.approx(single.tolist(), abs=1e-5)
+
+
+def test_a_classifier_of_fewer_layers_runs_only_those(tmp_path: Path) -> None:
+    # `classifier.json` `layers` cuts the base model (a shallower model reads faster); the same
+    # weights read through 3 of their 6 layers give other, still valid, probabilities.
+    import json
+    import shutil
+
+    from oncoguide.safety.classifier import DEFAULT_MODEL_DIR
+
+    for name in ("model.safetensors", "classifier.json"):
+        shutil.copy(DEFAULT_MODEL_DIR / name, tmp_path / name)
+    meta = json.loads((tmp_path / "classifier.json").read_text())
+    (tmp_path / "classifier.json").write_text(json.dumps({**meta, "layers": 3}))
+    shallow = SafetyClassifier(tmp_path)
+    text = ["my husband had chemo on monday and now he has a fever of 39.4 and is shaking"]
+    p3 = shallow.probabilities(text)[0]
+    p6 = SafetyClassifier(DEFAULT_MODEL_DIR).probabilities(text)[0]
+    assert len(shallow._load()[1]._w.layers) == 3
+    assert abs(float(p3.sum()) - 1.0) < 1e-4 and abs(float(p3[0]) - float(p6[0])) > 1e-3
 
 
 def test_setting_off_means_rules_only() -> None:

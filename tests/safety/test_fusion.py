@@ -45,7 +45,8 @@ def test_a_rule_crisis_beats_a_classifier_refusal() -> None:
 
 
 def test_a_rule_crisis_keeps_its_own_message_over_the_classifier_other_crisis() -> None:
-    assert _fuse("self_harm", emergency=0.95) == ("self_harm", "rules", None)
+    # ... and carries the other crisis's line (the classifier is sure of it).
+    assert _fuse("self_harm", emergency=0.95) == ("self_harm", "rules", ("emergency", 0.95))
 
 
 def test_a_classifier_emergency_outranks_a_rule_refusal_by_priority() -> None:
@@ -64,8 +65,19 @@ def test_below_concern_nothing_happens() -> None:
     assert _fuse("none", emergency=0.3, self_harm=0.2) == ("none", "none", None)
 
 
-def test_no_concern_once_the_turn_is_already_stopped() -> None:
-    assert _fuse("emergency", self_harm=0.6) == ("emergency", "rules", None)
+def test_a_stop_for_one_crisis_carries_the_other_crisis_line_when_plausible() -> None:
+    # An overdose already taken, goodbyes behind a locked door: both crises at once.
+    assert _fuse("emergency", self_harm=0.6) == ("emergency", "rules", ("self_harm", 0.6))
+    assert _fuse("none", self_harm=0.95, emergency=0.5) == (
+        "self_harm",
+        "classifier",
+        ("emergency", 0.5),
+    )
+
+
+def test_a_stop_carries_no_line_for_its_own_crisis_or_an_implausible_other() -> None:
+    assert _fuse("emergency", emergency=0.99, self_harm=0.3) == ("emergency", "rules", None)
+    assert _fuse("self_harm", self_harm=0.99) == ("self_harm", "rules", None)
 
 
 def test_fusion_yaml_rejects_a_concern_above_hard(tmp_path: Path) -> None:

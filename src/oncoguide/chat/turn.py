@@ -71,9 +71,13 @@ class _Clock:
 
 
 def _message_only(question: str, decision: SafetyDecision) -> Answer:
+    """The stop's message alone; a concern for the other crisis follows it (fusion.py)."""
+    text = capitalise(decision.message or "")
+    if decision.concern is not None and decision.concern.category != decision.category:
+        text = f"{text}\n\n{decision.concern.message}".strip()
     return Answer(
         question=question,
-        text=capitalise(decision.message or ""),
+        text=text,
         sentences=(),
         citations=(),
         abstained=False,

