@@ -132,7 +132,9 @@ def _check_uncached(policy: SafetyPolicy, text: str) -> object:
     return policy.check(text)
 
 
-def _latency(policy: SafetyPolicy, name: str, repeat: int, blas: str) -> None:
+def _latency(
+    policy: SafetyPolicy, name: str, repeat: int, blas: str, results: dict[str, object]
+) -> None:
     for label, text in _messages().items():
         n = repeat if len(text) < 10_000 else max(3, repeat // 10)
         d = policy.check(text)
@@ -145,6 +147,8 @@ def _latency(policy: SafetyPolicy, name: str, repeat: int, blas: str) -> None:
             f"wall p50 {wall[0]:7.1f} ms p99 {wall[1]:7.1f} ms | "
             f"cpu p50 {cpu[0]:7.1f} ms p99 {cpu[1]:7.1f} ms (n={n})"
         )
+        results[f"latency {name} {blas} {label} wall p50 ms"] = round(wall[0], 1)
+        results[f"latency {name} {blas} {label} wall p99 ms"] = round(wall[1], 1)
 
 
 def main() -> None:
@@ -169,11 +173,11 @@ def main() -> None:
     # As served (`oncoguide serve` runs one BLAS thread per process, Settings.blas_threads): with
     # OpenBLAS's default pool its threads spin against each other on these small matrices, and on a
     # busy machine one check then takes 10x as long. Both are printed; the served one is the target.
-    for name, policy in policies.items():
-        _latency(policy, name, args.repeat, "blas=df")
-        with threadpool_limits(limits=1, user_api="blas"):
-            _latency(policy, name, args.repeat, "blas=1")
     results: dict[str, object] = {}
+    for name, policy in policies.items():
+        _latency(policy, name, args.repeat, "blas=df", results)
+        with threadpool_limits(limits=1, user_api="blas"):
+            _latency(policy, name, args.repeat, "blas=1", results)
     for name, policy in policies.items():
         for path in SETS:
             r = evaluate_safety(policy, path)
