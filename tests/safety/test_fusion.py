@@ -167,3 +167,53 @@ def test_a_message_checked_twice_is_scored_once_with_the_same_decision() -> None
     assert "988" in (first.message or "") and "988" not in (second.message or "")
     policy.check("A different message about fatigue.")
     assert len(scorer.calls) == 2
+
+
+def test_a_rule_crisis_in_a_sentence_that_is_over_becomes_a_concern() -> None:
+    f = fuse("self_harm", {"self_harm": 0.5}, priority=PRIORITY, config=CONFIG, rule_over=True)
+    assert (f.category, f.concern) == ("none", ("self_harm", 0.5))
+    f = fuse("self_harm", {"self_harm": 0.5}, priority=PRIORITY, config=CONFIG)
+    assert (f.category, f.source) == ("self_harm", "rules")
+    f = fuse("diagnosis", {"diagnosis": 0.99}, priority=PRIORITY, config=CONFIG, rule_over=True)
+    assert f.category == "diagnosis"  # only escalating categories are held back
+
+
+@pytest.fixture(scope="module")
+def past_policy() -> SafetyPolicy:
+    scorer = KeywordScorer(
+        {
+            "own life": ("self_harm", 0.99),
+            "sepsis": ("emergency", 0.995),
+            "fever of 39": ("emergency", 0.995),
+        }
+    )
+    return SafetyPolicy.load(scorer=scorer)
+
+
+def test_a_crisis_that_is_over_gives_the_line_not_a_stop(past_policy: SafetyPolicy) -> None:
+    d = past_policy.check(
+        "I tried to take my own life in 1998. I'm in a good place now and have been for years. "
+        "Does the psycho-oncology team need to know before I meet them?"
+    )
+    assert d.category == "none"
+    assert d.concern is not None and d.concern.category == "self_harm"
+    d = past_policy.check(
+        "Back in March I was admitted with sepsis after my second cycle. "
+        "I'm honestly fine now. Who do I ask about a parking refund?"
+    )
+    assert d.category == "none" and d.concern is not None
+
+
+def test_a_crisis_happening_now_still_stops_beside_one_that_is_over(
+    past_policy: SafetyPolicy,
+) -> None:
+    d = past_policy.check(
+        "Back in March I was admitted with sepsis and I was fine after. "
+        "He has a fever of 39 and is shaking. What do we do?"
+    )
+    assert d.category == "emergency"
+    d = past_policy.check(
+        "I tried to take my own life in 1998 and I'm in a good place. I have saved my pills "
+        "and tonight I will take my own life."
+    )
+    assert d.category == "self_harm"

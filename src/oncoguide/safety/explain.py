@@ -10,14 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from oncoguide.safety.policy import SafetyPolicy
-from oncoguide.safety.scan import scan_units
 
 __all__ = ["explain"]
 
 
 def explain(policy: SafetyPolicy, text: str, *, region: str = "US") -> dict[str, Any]:
     """A JSON-ready account of the decision on `text` (keys are the CLI's `--json` contract)."""
-    units = scan_units(text)
+    units, over = policy.scan(text)
     rules = policy.rule_decision(text, region=region)
     scores = policy.unit_scores(units, rule_span=rules.span if rules.rule_id else None)
     rows = []
@@ -25,6 +24,9 @@ def explain(policy: SafetyPolicy, text: str, *, region: str = "US") -> dict[str,
         rows.append(
             {
                 **unit.to_dict(),
+                # its sentence tells of an event that is over: a crisis in it gives a concern
+                # line at most, and its neighbours' windows leave it out
+                "over": over[i],
                 "rules": [
                     {"rule_id": m.rule_id, "category": m.category, "span": m.span}
                     for m in policy.rule_matches(unit.text)

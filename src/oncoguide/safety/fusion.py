@@ -1,6 +1,7 @@
 """Fuse the rule decision and the classifier's probabilities into one category and a concern.
 
-    r          = the rules' category, kept only if p(r) >= confirm[r]; otherwise r is "demoted"
+    r          = the rules' category, kept only if p(r) >= confirm[r] and, for an escalating r,
+                 the rule's sentence is not an event that is over; otherwise r is "demoted"
     candidates = {r} ∪ {c : p(c) >= hard[c]}
     category   = r if r is an escalating category (the rules' crisis keeps its own message),
                  else the first candidate in `priority` (rules/_context.yaml), or "none"
@@ -69,13 +70,18 @@ def fuse(
     *,
     priority: Sequence[str],
     config: FusionConfig,
+    rule_over: bool = False,
 ) -> Fused:
-    """The fused verdict (see the module docstring for the formula)."""
+    """The fused verdict (see the module docstring for the formula). `rule_over`: the rule
+    matched in a sentence that tells of an event clearly over, so an escalating rule category is
+    demoted to the concern line whatever the classifier says."""
     sources: dict[str, str] = {}
     demoted = None
     if rule_category != "none" and scores:
         p_rule = scores.get(rule_category, 0.0)
-        if p_rule < config.confirm.get(rule_category, 0.0):
+        if p_rule < config.confirm.get(rule_category, 0.0) or (
+            rule_over and rule_category in config.escalate
+        ):
             demoted = (rule_category, p_rule)
     if rule_category != "none" and demoted is None:
         sources[rule_category] = "rules"

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -196,19 +197,92 @@ class SafetyPolicy:
         decision = self.rule_decision(text, region=region)
         if self._scorer is None or self._fusion is None:
             return decision
-        units = scan_units(text)
+        units, over = self.scan(text)
         if not units:
             return decision
         span = decision.span if decision.rule_id is not None else None
         scores = [dict(s) for s in self._cached_scores(text, span)]
-        return self._fused(decision, units, scores, region)
+        rule_over = bool(span) and any(over[i] for i in rule_units(units, span))
+        return self._fused(decision, units, self._capped(scores, over), region, rule_over=rule_over)
+
+    def _over_units(self, units: tuple[ScanUnit, ...]) -> list[bool]:
+        """Per unit: is its sentence an event that is clearly over (`past_distant` in it, no
+        `ongoing` cue in it, a `resolved` cue in it or within two windows after it; the test
+        the rules' `past_resolved` suppressor uses)? The message unit of a one-sentence message
+        is judged the same way; the message unit of a longer one is never over by itself."""
+        cues = self._ctx.cues
+        norm = normalise(" ".join(u.sentence for u in units if u.kind == "sentence"))
+        if len(units) == 1:
+            norm = normalise(units[0].sentence)
+        out = []
+        for unit in units:
+            if unit.kind == "message" and len(units) > 1:
+                out.append(False)
+                continue
+            sentence = normalise(unit.sentence)
+            at = norm.find(sentence) if sentence else -1
+            if (
+                at < 0
+                or cues["ongoing"].search(sentence)
+                or cues["past_distant"].search(sentence) is None
+            ):
+                out.append(False)
+                continue
+            reach = norm[at : at + len(sentence) + _RESOLUTION_REACH]
+            out.append(cues["resolved"].search(reach) is not None)
+        return out
+
+    def _capped(self, scores: list[dict[str, float]], over: list[bool]) -> list[dict[str, float]]:
+        """A crisis read only in a sentence that is over ("I tried to take my own life in 1998.
+        I'm in a good place now") may raise the concern line but not a hard stop: that unit's
+        escalating probabilities are held just under their hard thresholds. The message unit of a
+        longer message is held the same way when the sentence that scores the crisis highest is
+        over (its window, not the whole letter, says where the crisis is)."""
+        assert self._fusion is not None
+        if not any(over):
+            return scores
+        out = [dict(s) for s in scores]
+        for cat in self._fusion.escalate:
+            cap = self._fusion.hard.get(cat)
+            if cap is None:
+                continue
+            cap = math.nextafter(cap, 0.0)
+            read = [i for i, s in enumerate(scores) if s and i < len(over)]
+            sentences = [i for i in read if i > 0]
+            top = max(sentences, key=lambda i: scores[i].get(cat, 0.0), default=None)
+            for i in read:
+                held = over[i] or (i == 0 and top is not None and over[top])
+                if held and out[i].get(cat, 0.0) > cap:
+                    out[i][cat] = cap
+        return out
 
     def forget_scores(self) -> None:
         """Drop the remembered classifier scores (benchmarks time the classifier, not the cache)."""
         self._cached_scores.cache_clear()
 
     def _text_scores(self, text: str, span: str | None) -> tuple[dict[str, float], ...]:
-        return tuple(self.unit_scores(scan_units(text), rule_span=span))
+        return tuple(self.unit_scores(self.scan(text)[0], rule_span=span))
+
+    def scan(self, text: str) -> tuple[tuple[ScanUnit, ...], list[bool]]:
+        """The units the classifier judges (scan.py) and, per unit, whether its sentence tells of
+        an event that is over (`_over_units`). A sentence that is over is not read as context
+        for its neighbours: their windows leave it out, so "I was admitted with sepsis in March"
+        cannot lend its words to "I'm fine now" beside it, while a crisis happening now beside it
+        still stands in its own window."""
+        units = scan_units(text)
+        over = self._over_units(units)
+        if not any(over[1:]):
+            return units, over
+        sentences = units[1:]
+        out = [units[0]]
+        for i, unit in enumerate(sentences):
+            keep = [
+                sentences[j].sentence
+                for j in range(max(0, i - 1), min(len(sentences), i + 2))
+                if j == i or not over[j + 1]
+            ]
+            out.append(replace(unit, text=" ".join(keep)))
+        return tuple(out), over
 
     def unit_scores(
         self, units: tuple[ScanUnit, ...], *, rule_span: str | None = None
@@ -273,13 +347,21 @@ class SafetyPolicy:
         units: tuple[ScanUnit, ...],
         unit_scores: list[dict[str, float]],
         region: str,
+        *,
+        rule_over: bool = False,
     ) -> SafetyDecision:
         assert self._fusion is not None
         labels = [c for c in SAFETY_CATEGORIES if c != "none"]
         read = [s for s in unit_scores if s]  # the units the classifier read
         scores = {c: max(s.get(c, 0.0) for s in read) for c in labels}
         scores["none"] = min(s.get("none", 0.0) for s in read)
-        fused = fuse(decision.category, scores, priority=self.priority, config=self._fusion)
+        fused = fuse(
+            decision.category,
+            scores,
+            priority=self.priority,
+            config=self._fusion,
+            rule_over=rule_over,
+        )
         code = self.region(region).code
         concern = None
         if fused.concern is not None:
