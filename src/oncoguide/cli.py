@@ -246,15 +246,16 @@ def search_cmd(
 
     def run() -> Any:
         with open_assistant(_settings(db)) as assistant:
-            return assistant.retriever.search(
+            found = assistant.retriever.search(
                 question,
                 k=k,
                 filters=SearchFilters(cancer_type=cancer_type),
                 audience=audience,
                 explain=explain,
             )
+            return found, assistant.retriever.closest_chunk(question, found.hits)
 
-    result = _run(run)
+    result, semantic = _run(run)
     rows = []
     for hit in result.hits:
         row = hit.to_result_dict()
@@ -272,7 +273,7 @@ def search_cmd(
         )
     if explain:
         print_explain_table(out, result.hits)
-    note = weak_results_note(question, result.hits)
+    note = weak_results_note(question, result.hits, semantic=semantic)
     if note:
         err.print(f"[yellow]{note}[/]", soft_wrap=True)
 

@@ -143,3 +143,20 @@ def test_without_care_words_only_the_top_hit_can_vouch_for_a_weak_score(hit_make
 )
 def test_people_with_pets_and_pet_scans_stay_in_scope(question: str) -> None:
     assert not care_vocabulary().is_out_of_scope(question)
+
+
+def test_a_close_chunk_in_other_words_passes_what_the_word_rules_turn_away(
+    neuropathy_hits: list[Hit],
+) -> None:
+    q = "How do I bake sourdough bread?"
+    assert evidence_gate(q, neuropathy_hits, semantic=0.3).reason == "OFF_TOPIC"
+    decision = evidence_gate(q, neuropathy_hits, semantic=0.7)
+    assert decision.passed and "semantic=0.700" in decision.detail
+
+
+def test_the_semantic_signal_never_passes_an_out_of_scope_question(
+    neuropathy_hits: list[Hit],
+) -> None:
+    q = "How much does chemotherapy cost at the hospital?"
+    assert care_vocabulary().is_out_of_scope(q)
+    assert evidence_gate(q, neuropathy_hits, semantic=0.95).reason == "OFF_TOPIC"

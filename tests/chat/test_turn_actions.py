@@ -33,6 +33,9 @@ class _Retriever:
         self.calls += 1
         return _Found()
 
+    def closest_chunk(self, question: str, hits: Any) -> float | None:
+        return None
+
 
 def _turn(policy: SafetyPolicy, question: str, retriever: _Retriever, region: str = "US") -> Any:
     return run_turn(

@@ -149,7 +149,7 @@ def run_turn(
             question, k=opts.k, filters=filters, audience=opts.audience
         ).hits
     with clock.stage("gate"):
-        gate = evidence_gate(question, hits)
+        gate = evidence_gate(question, hits, semantic=retriever.closest_chunk(question, hits))
     asked, read_as_note = question, False
     # Before turning a question away, read it again: respelt with the KB's words ("wat is
     # kemoterapy"), then only its asked part, without the story told before it.
@@ -163,7 +163,9 @@ def run_turn(
     for again_q, note in retries:
         with clock.stage("reread"):
             again = retriever.search(again_q, k=opts.k, filters=filters, audience=opts.audience)
-            regate = evidence_gate(again_q, again.hits)
+            regate = evidence_gate(
+                again_q, again.hits, semantic=retriever.closest_chunk(again_q, again.hits)
+            )
         if regate.passed:
             asked, hits, gate, read_as_note = again_q, again.hits, regate, note
             break

@@ -88,7 +88,9 @@ def _num(value: float, *, whole: bool = False) -> str:
     return f"{value:.0f}" if whole else f"{round(value, 3) or 0.0:.3f}"
 
 
-def weak_results_note(question: str, hits: Sequence[Hit]) -> str | None:
+def weak_results_note(
+    question: str, hits: Sequence[Hit], *, semantic: float | None = None
+) -> str | None:
     """A sentence when the answer gate would not answer from these hits, else None.
 
     The same gate `ask` uses (answer/gate.py, calibrated thresholds), so `search` and `ask`
@@ -96,7 +98,7 @@ def weak_results_note(question: str, hits: Sequence[Hit]) -> str | None:
     """
     if not hits:
         return f"no results: the index has nothing that matches {question!r}"
-    decision = evidence_gate(question, hits)
+    decision = evidence_gate(question, hits, semantic=semantic)
     if decision.passed:
         return None
     return (

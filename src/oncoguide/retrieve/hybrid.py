@@ -7,6 +7,7 @@ embedding, one FTS5 query, one matrix-vector product and a few small reads.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -239,6 +240,18 @@ class Retriever:
         )
         pending = self._start_embedding(expanded.dense_text)
         return None if pending is None else pending.result()
+
+    def closest_chunk(self, question: str, hits: Sequence[Hit], *, top_k: int = 3) -> float | None:
+        """The cosine of `question` with the closest embedded chunk of its `top_k` first hits
+        (the evidence gate's `semantic` signal); None without dense retrieval or hits."""
+        index = self.dense_index()
+        if index is None or not hits:
+            return None
+        vector = self.question_vector(question)
+        if vector is None:
+            return None
+        sims = [v for h in hits[:top_k] for v in index.doc_chunk_sims(h.doc_id, vector).values()]
+        return max(sims, default=None)
 
     def dense_index(self) -> DenseIndex | None:
         """The chunk-embedding matrix (None without dense retrieval)."""
