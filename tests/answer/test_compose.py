@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from oncoguide.answer.compose import abstain, compose_answer
+from oncoguide.answer.quotable import drop_document_notes
 from oncoguide.answer.verify import is_contained, verify_answer
 from oncoguide.testing.builders import make_section_hit
 from oncoguide.text import is_dangling
@@ -579,3 +580,43 @@ def test_an_adults_question_is_answered_from_a_page_not_about_children() -> None
     # A question about a child keeps the children's pages where retrieval put them.
     kid_q = "what raises the chances of kidney cancer in my 6 year old"
     assert [h.doc_id for _, h in answer_pages(hits, None, kid_q)] == ["kids", "syndromes", "wilms"]
+
+
+SAY_IT = """(try-FLOOR-ih-deen … ty-PEER-uh-sil HY-droh-KLOR-ide)
+
+Trifluridine enters cells and gets into their DNA, which keeps it from being copied.
+
+## Use in Cancer
+
+Trifluridine and tipiracil hydrochloride is approved to treat colorectal cancer that has spread.
+
+## Ways to take it
+
+It is taken by mouth twice a day.
+
+### Learn more tips to help with eating problems.
+
+- Clear Liquids
+- Full-Liquid Foods and Drinks
+- Easy-to-Chew Foods
+"""
+
+
+def test_a_pronunciation_guide_or_a_list_of_links_is_never_the_answer() -> None:
+    hits = [
+        make_section_hit(
+            0, "tri", "Trifluridine and Tipiracil Hydrochloride", SAY_IT,
+            sims={
+                "Trifluridine and Tipiracil Hydrochloride": (0.9, 0.9),
+                "Use in Cancer": (0.5, 0.4),
+                "Ways to take it": (0.5, 0.4),
+                "Learn more tips to help with eating problems.": (0.95, 0.9),
+            },
+        )
+    ]  # fmt: skip
+    answer = compose_answer("what is trifluridine and tipiracil", hits, as_of=AS_OF)
+    answer = drop_document_notes(answer)
+    texts = _texts(answer)
+    assert texts[0].startswith("Trifluridine enters cells")
+    assert not any("FLOOR" in t or "Liquids" in t for t in texts)
+    _verified_whole(answer, hits)

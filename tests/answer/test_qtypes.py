@@ -100,7 +100,11 @@ def test_time_frame_words_are_not_topic_words() -> None:
         ("why is my mum on dexamethasone", "use"),
         ("what is a port and why do they put one in", "use"),
         ("what is the treatment for", "treatment"),
-        ("what is it for", "what_is"),
+        # the pronoun points back to what the story named (a medicine, a test, a procedure)
+        ("what is it for", "use"),
+        ("my mum has been prescribed lonsurf tablets, what is that for?", "use"),
+        ("my doctor mentioned orserdu. what kind of breast cancer is it for?", "use"),
+        ("what is it", "what_is"),
         ("what is chemo brain", "what_is"),
     ],
 )
@@ -109,3 +113,9 @@ def test_what_a_medicine_is_for_is_a_use_question(question: str, main: str) -> N
     assert q.main is not None and q.main.name == main
     assert type_named("use").names("Use in Cancer")
     assert not type_named("use").names("More About Toremifene Citrate")
+
+
+def test_a_heading_that_points_elsewhere_is_never_an_answer() -> None:
+    assert is_never_answer("Ways to Add Calories › Eggs › Learn more tips to help manage eating.")
+    assert is_never_answer("Nausea › See also")
+    assert not is_never_answer("Nausea › Learning to manage nausea")

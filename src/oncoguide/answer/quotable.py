@@ -3,33 +3,22 @@
 A KB page may carry a note about itself ("Sample document written for the oncoguide quick start;
 not a medical source."). That is true of the page, but as an answer sentence it reads as if the
 answer were saying it, so such notes are left out of every answer, and so are image credit lines
-("Credit: iStock") that the page text kept from its pictures.
+("Credit: iStock") that the page text kept from its pictures, and the pronunciation guides under
+a drug page's title ("(try-FLOOR-ih-deen … ty-PEER-uh-sil)"), which say how to say a word, not
+what it is.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from oncoguide.answer.cite import renumber
 from oncoguide.answer.compose import render_text, split_preamble
+from oncoguide.answer.notes import is_document_note
 from oncoguide.answer.readability import reading_grade
 from oncoguide.types import Answer, AnswerSentence, Hit
 
 __all__ = ["drop_document_notes", "is_document_note", "without_document_notes"]
-
-_NOTE = re.compile(
-    r"\bnot (?:a|an|intended as(?: a)?) (?:medical|clinical) (?:source|advice)\b"
-    r"|\b(?:sample|example|demo) (?:document|page|text) written for\b"
-    # an image's credit line kept in the page text ("Credit: iStock"): about a picture
-    r"|^\s*(?:image |photo )?credits?:\s*\S[^.]{0,80}\.?\s*$",
-    re.IGNORECASE,
-)
-
-
-def is_document_note(sentence: str) -> bool:
-    """True for a note about the page itself (a disclaimer), which is no answer to anything."""
-    return bool(_NOTE.search(sentence))
 
 
 def without_document_notes(hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
