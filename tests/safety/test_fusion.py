@@ -217,3 +217,23 @@ def test_a_crisis_happening_now_still_stops_beside_one_that_is_over(
         "and tonight I will take my own life."
     )
     assert d.category == "self_harm"
+
+
+def test_a_sign_told_as_what_happens_every_time_is_a_concern_when_the_classifier_doubts_it() -> (
+    None
+):
+    doubtful = SafetyPolicy.load(scorer=KeywordScorer({"infusion": ("emergency", 0.04)}))
+    habit = (
+        "Every time I get my immunotherapy infusion I feel like I have the flu for a couple of "
+        "days, chills and aches. What can I do at home?"
+    )
+    d = doubtful.check(habit)
+    assert d.category == "none" and d.concern is not None and d.concern.category == "emergency"
+    # happening now: the stop stands
+    d = doubtful.check(
+        "Every time I get my infusion I get chills, and tonight I have chills again."
+    )
+    assert d.category == "emergency"
+    # the classifier does not doubt it: the stop stands
+    sure = SafetyPolicy.load(scorer=KeywordScorer({"infusion": ("emergency", 0.5)}))
+    assert sure.check(habit).category == "emergency"

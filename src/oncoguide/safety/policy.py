@@ -202,7 +202,10 @@ class SafetyPolicy:
             return decision
         span = decision.span if decision.rule_id is not None else None
         scores = [dict(s) for s in self._cached_scores(text, span)]
-        rule_over = bool(span) and any(over[i] for i in rule_units(units, span))
+        rule_over = bool(span) and (
+            any(over[i] for i in rule_units(units, span))
+            or (self._habitual(units, span) and self._doubted(decision.category, scores))
+        )
         return self._fused(decision, units, self._capped(scores, over), region, rule_over=rule_over)
 
     def _over_units(self, units: tuple[ScanUnit, ...]) -> list[bool]:
@@ -231,6 +234,27 @@ class SafetyPolicy:
             reach = norm[at : at + len(sentence) + _RESOLUTION_REACH]
             out.append(cues["resolved"].search(reach) is not None)
         return out
+
+    def _habitual(self, units: tuple[ScanUnit, ...], span: str | None) -> bool:
+        """The rule matched a sign told as what happens every time ("every time I get my
+        infusion I feel like I have the flu for a couple of days - chills, achy"), with nothing in
+        its sentence saying it is happening now: a known pattern asked about. When the classifier
+        also doubts the crisis (below its concern threshold everywhere), the turn answers behind
+        the concern line rather than stopping."""
+        cues = self._ctx.cues
+        i = next(iter(rule_units(units, span)), None)
+        sentence = normalise(units[i].sentence if i is not None else units[0].sentence)
+        return (
+            cues["habitual"].search(sentence) is not None
+            and cues["ongoing"].search(sentence) is None
+        )
+
+    def _doubted(self, category: str, scores: list[dict[str, float]]) -> bool:
+        """The classifier finds `category` below its concern threshold in every unit it read."""
+        assert self._fusion is not None
+        bar = self._fusion.concern.get(category)
+        read = [s for s in scores if s]
+        return bar is not None and bool(read) and max(s.get(category, 0.0) for s in read) < bar
 
     def _capped(self, scores: list[dict[str, float]], over: list[bool]) -> list[dict[str, float]]:
         """A crisis read only in a sentence that is over ("I tried to take my own life in 1998.
