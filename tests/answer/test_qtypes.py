@@ -119,3 +119,15 @@ def test_a_heading_that_points_elsewhere_is_never_an_answer() -> None:
     assert is_never_answer("Ways to Add Calories › Eggs › Learn more tips to help manage eating.")
     assert is_never_answer("Nausea › See also")
     assert not is_never_answer("Nausea › Learning to manage nausea")
+
+
+def test_the_kinds_of_a_thing_are_asked_for_under_their_own_type() -> None:
+    q = read_question(
+        "pathology report says transitional cell. what are the different kinds of bladder cancer?"
+    )
+    assert q.main is not None and q.main.name == "kinds" and q.asks_list
+    kinds = type_named("kinds")
+    assert any(p.search("Types of bladder cancer") for p in kinds.heading)
+    assert not any(p.search("The following types of treatment are used:") for p in kinds.heading)
+    q = read_question("what types of treatment are there for bladder cancer?")
+    assert q.main is not None and q.main.name == "treatment"
