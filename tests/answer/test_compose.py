@@ -620,3 +620,37 @@ def test_a_pronunciation_guide_or_a_list_of_links_is_never_the_answer() -> None:
     assert texts[0].startswith("Trifluridine enters cells")
     assert not any("FLOOR" in t or "Liquids" in t for t in texts)
     _verified_whole(answer, hits)
+
+
+LIQUIDS = """Clear liquids are see-through drinks and foods that are liquid at room temperature.
+
+## Soups
+
+- Bouillon
+- Clear, fat-free broth
+
+## Drinks
+
+- Apple juice
+- Clear sports drinks
+
+## Sweets
+
+- Fruit ices without fruit pieces
+- Plain gelatin
+"""
+
+
+def test_a_page_told_in_subsections_answers_with_all_of_them() -> None:
+    hits = [
+        make_section_hit(
+            0, "clear", "Clear Liquids", LIQUIDS,
+            sims={"Clear Liquids": (0.7, 0.7), "Soups": (0.5, 0.4), "Drinks": (0.5, 0.4),
+                  "Sweets": (0.5, 0.4)},
+        )
+    ]  # fmt: skip
+    answer = compose_answer("which foods and drinks count as clear liquids?", hits, as_of=AS_OF)
+    texts = _texts(answer)
+    assert "Bouillon" in texts and "Apple juice" in texts and "Plain gelatin" in texts
+    assert {c.heading.split(" › ")[-1] for c in answer.citations} >= {"Soups", "Drinks"}
+    _verified_whole(answer, hits)

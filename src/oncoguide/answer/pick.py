@@ -24,8 +24,9 @@ times how far its retrieval score falls short of the best page's (as a share of 
 page far behind the one the question names does not replace it. (Applied to every question, the gap
 cost the blind answer set coverage and cited-gold pages; issue 9.)
 
-A heading whose subsections answer together ("Risk factors" > "Diet", "Tobacco use") is also a
-candidate: its text is its own plus its subsections' headings, its similarity their best.
+A heading whose subsections answer together ("Risk factors" > "Diet", "Tobacco use"; a page
+title too: "Clear Liquids" > "Soups", "Drinks", "Sweets") is also a candidate: its text is its
+own plus its subsections' headings, its similarity their best.
 For a patient or caregiver, technical and research/news pages supply no candidate when a patient
 page has one scoring at least MATCH_FLOOR.
 """
@@ -204,7 +205,7 @@ def candidates(
         by_path = {s.heading_path: s for s in sections}
         kids_of: dict[tuple[str, ...], list[Section]] = {}
         for s in sections:
-            if len(s.heading_path) > 2 and s.blocks:
+            if len(s.heading_path) > 1 and s.blocks:
                 kids_of.setdefault(s.heading_path[:-1], []).append(s)
         paths = [s.heading_path for s in sections if s.blocks]
         paths += [p for p, k in kids_of.items() if p not in by_path and len(k) >= MIN_CHILDREN]
