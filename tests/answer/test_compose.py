@@ -676,11 +676,11 @@ def test_the_page_of_the_one_study_asked_about_answers_when_it_clearly_matches_b
         url="https://www.example.gov/research/tamoxifen",
         sims={"Study results": (0.8, 0.6)},
     )  # fmt: skip
-    asked = "Can side effects of hormone therapy interfere with my life?"
     patient = [
-        make_section_hit(r, f"p{r}", f"Hormone Therapy {r}", HORMONE, sims={asked: (0.4, 0.3)})
+        make_section_hit(r, f"p{r}", f"Hormone Therapy {r}", HORMONE,
+                         sims={"Can side effects of hormone therapy interfere with my life?": (0.4, 0.3)})
         for r in (1, 2, 3)
-    ]
+    ]  # fmt: skip
     hits = [study, *patient]
     # three patient pages come first, and the first hit keeps the last place
     assert [i for i, _ in answer_pages(hits)] == [1, 2, 0]

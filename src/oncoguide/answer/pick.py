@@ -140,11 +140,8 @@ def answer_pages(
     # page: a question about one study ("is 5 years of tamoxifen better than 2?") may be answered
     # only by that study's page, if it outscores the patient pages by RESEARCH_MARGIN
     # (`for_audience`).
-    if (
-        hits
-        and audience != "technical"
-        and all(i != 0 for i, _ in chosen)
-        and (not question or _mismatch(hits[0], question, cancers_named_in(question)) == 0)
+    if hits and audience != "technical" and all(i != 0 for i, _ in chosen) and (
+        not question or _mismatch(hits[0], question, cancers_named_in(question)) == 0
     ):
         chosen = [*chosen[: MAX_PAGES - 1], (0, hits[0])]
     return chosen
