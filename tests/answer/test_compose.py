@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -655,40 +654,3 @@ def test_a_page_told_in_subsections_answers_with_all_of_them() -> None:
     assert "Bouillon" in texts and "Apple juice" in texts and "Plain gelatin" in texts
     assert {c.heading.split(" › ")[-1] for c in answer.citations} >= {"Soups", "Drinks"}
     _verified_whole(answer, hits)
-
-
-STUDY = """## Study results
-
-Ten years of tamoxifen lowered the chance of the cancer coming back more than five years did.
-"""
-
-HORMONE = """## Can side effects of hormone therapy interfere with my life?
-
-Hot flashes and tiredness are common while taking hormone therapy.
-"""
-
-
-def test_the_page_of_the_one_study_asked_about_answers_when_it_clearly_matches_best() -> None:
-    from oncoguide.answer.pick import answer_pages
-
-    study = make_section_hit(
-        0, "study", "Ten Years of Tamoxifen", STUDY,
-        url="https://www.example.gov/research/tamoxifen",
-        sims={"Study results": (0.8, 0.6)},
-    )  # fmt: skip
-    patient = [
-        make_section_hit(r, f"p{r}", f"Hormone Therapy {r}", HORMONE,
-                         sims={"Can side effects of hormone therapy interfere with my life?": (0.4, 0.3)})
-        for r in (1, 2, 3)
-    ]  # fmt: skip
-    hits = [study, *patient]
-    # three patient pages come first, and the first hit keeps the last place
-    assert [i for i, _ in answer_pages(hits)] == [1, 2, 0]
-    q = "is ten years of tamoxifen better than five?"
-    answer = compose_answer(q, hits, as_of=AS_OF)
-    assert answer.citations[0].doc_id == "study"
-    _verified_whole(answer, hits)
-    # a patient page that matches about as well (.525 against .548) keeps the answer
-    close = [replace(study, sections=tuple(replace(x, text_sim=0.3) for x in study.sections))]
-    answer = compose_answer(q, [*close, *patient], as_of=AS_OF)
-    assert answer.citations[0].doc_id == "p1"

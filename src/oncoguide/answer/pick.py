@@ -28,8 +28,7 @@ A heading whose subsections answer together ("Risk factors" > "Diet", "Tobacco u
 title too: "Clear Liquids" > "Soups", "Drinks", "Sweets") is also a candidate: its text is its
 own plus its subsections' headings, its similarity their best.
 For a patient or caregiver, technical and research/news pages supply no candidate when a patient
-page has one scoring at least MATCH_FLOOR, unless one of theirs scores RESEARCH_MARGIN more (the
-page of the one study asked about); the first hit stays among the answer's pages for that.
+page has one scoring at least MATCH_FLOOR.
 """
 
 from __future__ import annotations
@@ -69,9 +68,6 @@ AVOID = 0.3
 RANK_STEP = 0.03
 PAGE_GAP = 1.0  # list questions only
 MATCH_FLOOR = 0.3
-# Development (session 10): answer_blind_8 cited-gold .352 -> .423, answer_blind_6 .794 -> .809,
-# lay .903 -> .897 (one); .08 gained two more on answer_blind_8 and lost two lay questions.
-RESEARCH_MARGIN = 0.15
 # A list of questions (questions to ask a doctor, a Q&A page's contents) answers only a question
 # that asks for questions.
 QUESTIONS_LIST = 0.3
@@ -135,16 +131,7 @@ def answer_pages(
     if question:
         named = cancers_named_in(question)
         ranked.sort(key=lambda ih: _mismatch(ih[1], question, named) > 0)
-    chosen = ranked[:MAX_PAGES]
-    # The first hit stays among the answer's pages (last in line) even when it is not a patient
-    # page: a question about one study ("is 5 years of tamoxifen better than 2?") may be answered
-    # only by that study's page, if it outscores the patient pages by RESEARCH_MARGIN
-    # (`for_audience`).
-    if hits and audience != "technical" and all(i != 0 for i, _ in chosen) and (
-        not question or _mismatch(hits[0], question, cancers_named_in(question)) == 0
-    ):
-        chosen = [*chosen[: MAX_PAGES - 1], (0, hits[0])]
-    return chosen
+    return ranked[:MAX_PAGES]
 
 
 _TERMS_CACHE: dict[tuple[str, str], frozenset[str]] = {}
@@ -327,14 +314,8 @@ def rank_sections(q: Question, cands: Sequence[Candidate]) -> list[tuple[float, 
 def for_audience(
     ranked: list[tuple[float, Candidate]], audience: str | None
 ) -> list[tuple[float, Candidate]]:
-    """Patient text for patients: other pages' sections go when a patient page matches, unless
-    one of them answers clearly better (by RESEARCH_MARGIN: the page of the one study asked
-    about)."""
+    """Patient text for patients: other pages' sections go when a patient page matches."""
     if audience == "technical":
         return ranked
     patient = [(s, c) for s, c in ranked if is_patient_page(c.hit)]
-    if not patient or patient[0][0] < MATCH_FLOOR:
-        return ranked
-    if ranked and ranked[0][0] >= patient[0][0] + RESEARCH_MARGIN:
-        return ranked
-    return patient
+    return patient if patient and patient[0][0] >= MATCH_FLOOR else ranked
