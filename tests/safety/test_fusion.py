@@ -180,14 +180,8 @@ def test_a_rule_crisis_in_a_sentence_that_is_over_becomes_a_concern() -> None:
 
 @pytest.fixture(scope="module")
 def past_policy() -> SafetyPolicy:
-    scorer = KeywordScorer(
-        {
-            "own life": ("self_harm", 0.99),
-            "sepsis": ("emergency", 0.995),
-            "fever of 39": ("emergency", 0.995),
-        }
-    )
-    return SafetyPolicy.load(scorer=scorer)
+    crises = {"own life": "self_harm", "sepsis": "emergency", "fever of 39": "emergency"}
+    return SafetyPolicy.load(scorer=KeywordScorer({k: (c, 0.995) for k, c in crises.items()}))
 
 
 def test_a_crisis_that_is_over_gives_the_line_not_a_stop(past_policy: SafetyPolicy) -> None:
