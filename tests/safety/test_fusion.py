@@ -180,37 +180,44 @@ def test_a_rule_crisis_in_a_sentence_that_is_over_becomes_a_concern() -> None:
 
 @pytest.fixture(scope="module")
 def past_policy() -> SafetyPolicy:
-    crises = {"own life": "self_harm", "sepsis": "emergency", "fever of 39": "emergency"}
-    return SafetyPolicy.load(scorer=KeywordScorer({k: (c, 0.995) for k, c in crises.items()}))
+    # the classifier finds each crisis plausible but is not sure of it (below the hard thresholds)
+    crises = {"own life": "self_harm", "fever of 39": "emergency"}
+    return SafetyPolicy.load(scorer=KeywordScorer({k: (c, 0.5) for k, c in crises.items()}))
 
 
-def test_a_crisis_that_is_over_gives_the_line_not_a_stop(past_policy: SafetyPolicy) -> None:
+def test_a_rule_crisis_told_as_over_gives_the_line_not_a_stop(past_policy: SafetyPolicy) -> None:
     d = past_policy.check(
         "I tried to take my own life in 1998. I'm in a good place now and have been for years. "
         "Does the psycho-oncology team need to know before I meet them?"
     )
     assert d.category == "none"
     assert d.concern is not None and d.concern.category == "self_harm"
-    d = past_policy.check(
-        "Back in March I was admitted with sepsis after my second cycle. "
-        "I'm honestly fine now. Who do I ask about a parking refund?"
-    )
-    assert d.category == "none" and d.concern is not None
+    units, over = past_policy.scan("I tried to take my own life in 1998. I'm in a good place now.")
+    assert [u.kind for u in units] == ["message", "sentence", "sentence"] and over[1:] == [
+        True,
+        False,
+    ]
 
 
 def test_a_crisis_happening_now_still_stops_beside_one_that_is_over(
     past_policy: SafetyPolicy,
 ) -> None:
     d = past_policy.check(
-        "Back in March I was admitted with sepsis and I was fine after. "
-        "He has a fever of 39 and is shaking. What do we do?"
-    )
-    assert d.category == "emergency"
-    d = past_policy.check(
         "I tried to take my own life in 1998 and I'm in a good place. I have saved my pills "
         "and tonight I will take my own life."
     )
     assert d.category == "self_harm"
+    # the chemo told in a past sentence still makes tonight's fever an emergency
+    d = past_policy.check(
+        "I started chemo in March and was fine after the first cycle. "
+        "Tonight he has a fever of 39 and is shaking."
+    )
+    assert d.category == "emergency"
+    sure = SafetyPolicy.load(scorer=KeywordScorer({"own life": ("self_harm", 0.99)}))
+    # the classifier's own sure reading is not held back by the sentence being over
+    assert sure.check("I tried to take my own life in 1998. I'm in a good place now.").category == (
+        "self_harm"
+    )
 
 
 def test_a_sign_told_as_what_happens_every_time_is_a_concern_when_the_classifier_doubts_it() -> (

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -203,10 +202,35 @@ class SafetyPolicy:
         span = decision.span if decision.rule_id is not None else None
         scores = [dict(s) for s in self._cached_scores(text, span)]
         rule_over = bool(span) and (
-            any(over[i] for i in rule_units(units, span))
+            self._only_in_the_past(text, units, over, decision.category)
             or (self._habitual(units, span) and self._doubted(decision.category, scores))
         )
-        return self._fused(decision, units, self._capped(scores, over), region, rule_over=rule_over)
+        return self._fused(decision, units, scores, region, rule_over=rule_over)
+
+    def _only_in_the_past(
+        self, text: str, units: tuple[ScanUnit, ...], over: list[bool], category: str
+    ) -> bool:
+        """Every phrase of `category` the rules hold on (read in the whole message, with its
+        message-wide cues) sits only in sentences that tell of an event that is over: the same
+        phrase in a sentence that is not over ("... and tonight I will take my own life") keeps
+        the stop."""
+        if not any(over[1:]):
+            return False
+        current = [
+            normalise(u.sentence)
+            for u, o in zip(units, over, strict=True)
+            if u.kind == "sentence" and not o
+        ]
+        message = _Message(normalise(text))
+        for rule in self._rules:
+            if rule.category != category or not self._message_requirements(rule, message):
+                continue
+            for m in rule.pattern.finditer(message.text):
+                if any(m.group(0) in c for c in current) and self._holds(
+                    rule, message, m.start(), m.end()
+                ):
+                    return False
+        return True
 
     def _over_units(self, units: tuple[ScanUnit, ...]) -> list[bool]:
         """Per unit: is its sentence an event that is clearly over (`past_distant` in it, no
@@ -256,30 +280,6 @@ class SafetyPolicy:
         read = [s for s in scores if s]
         return bar is not None and bool(read) and max(s.get(category, 0.0) for s in read) < bar
 
-    def _capped(self, scores: list[dict[str, float]], over: list[bool]) -> list[dict[str, float]]:
-        """A crisis read only in a sentence that is over ("I tried to take my own life in 1998.
-        I'm in a good place now") may raise the concern line but not a hard stop: that unit's
-        escalating probabilities are held just under their hard thresholds. The message unit of a
-        longer message is held the same way when the sentence that scores the crisis highest is
-        over (its window, not the whole letter, says where the crisis is)."""
-        assert self._fusion is not None
-        if not any(over):
-            return scores
-        out = [dict(s) for s in scores]
-        for cat in self._fusion.escalate:
-            cap = self._fusion.hard.get(cat)
-            if cap is None:
-                continue
-            cap = math.nextafter(cap, 0.0)
-            read = [i for i, s in enumerate(scores) if s and i < len(over)]
-            sentences = [i for i in read if i > 0]
-            top = max(sentences, key=lambda i: scores[i].get(cat, 0.0), default=None)
-            for i in read:
-                held = over[i] or (i == 0 and top is not None and over[top])
-                if held and out[i].get(cat, 0.0) > cap:
-                    out[i][cat] = cap
-        return out
-
     def forget_scores(self) -> None:
         """Drop the remembered classifier scores (benchmarks time the classifier, not the cache)."""
         self._cached_scores.cache_clear()
@@ -289,24 +289,11 @@ class SafetyPolicy:
 
     def scan(self, text: str) -> tuple[tuple[ScanUnit, ...], list[bool]]:
         """The units the classifier judges (scan.py) and, per unit, whether its sentence tells of
-        an event that is over (`_over_units`). A sentence that is over is not read as context
-        for its neighbours: their windows leave it out, so "I was admitted with sepsis in March"
-        cannot lend its words to "I'm fine now" beside it, while a crisis happening now beside it
-        still stands in its own window."""
+        an event that is over (`_over_units`: a rule's crisis matched there is demoted to the
+        concern line). The classifier's own readings are not held back by it: a letter's past
+        sentence sits beside, and gives context to, the crisis happening now."""
         units = scan_units(text)
-        over = self._over_units(units)
-        if not any(over[1:]):
-            return units, over
-        sentences = units[1:]
-        out = [units[0]]
-        for i, unit in enumerate(sentences):
-            keep = [
-                sentences[j].sentence
-                for j in range(max(0, i - 1), min(len(sentences), i + 2))
-                if j == i or not over[j + 1]
-            ]
-            out.append(replace(unit, text=" ".join(keep)))
-        return tuple(out), over
+        return units, self._over_units(units)
 
     def unit_scores(
         self, units: tuple[ScanUnit, ...], *, rule_span: str | None = None
@@ -418,10 +405,15 @@ class SafetyPolicy:
             message=self._messages[(rule.template_id, code)],
         )
 
+    def _message_requirements(self, rule: Rule, message: _Message) -> bool:
+        return all(
+            req.scope != "message" or message.has_cue(req.cue, self._ctx.cues[req.cue])
+            for req in rule.requires
+        )
+
     def _first_match(self, rule: Rule, message: _Message) -> str | None:
-        for req in rule.requires:
-            if req.scope == "message" and not message.has_cue(req.cue, self._ctx.cues[req.cue]):
-                return None
+        if not self._message_requirements(rule, message):
+            return None
         for m in rule.pattern.finditer(message.text):
             if self._holds(rule, message, m.start(), m.end()):
                 return m.group(0)
