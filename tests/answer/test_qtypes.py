@@ -118,6 +118,7 @@ def test_what_a_medicine_is_for_is_a_use_question(question: str, main: str) -> N
 def test_a_heading_that_points_elsewhere_is_never_an_answer() -> None:
     assert is_never_answer("Ways to Add Calories › Eggs › Learn more tips to help manage eating.")
     assert is_never_answer("Nausea › See also")
+    assert is_never_answer("Supportive & Palliative Care Editorial Board")
     assert not is_never_answer("Nausea › Learning to manage nausea")
 
 
