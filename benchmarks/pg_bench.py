@@ -35,6 +35,7 @@ from _results import add_common_args, fingerprint, record
 
 from oncoguide.index.postgres import PostgresStore, open_pg_store
 from oncoguide.index.sqlite import SqliteStore, open_store
+from oncoguide.kb.sample import sample_kb_path
 from oncoguide.retrieve.build import build_index
 from oncoguide.testing.fakes import FakeEmbedder
 
@@ -184,6 +185,10 @@ def main() -> None:
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines()]
     if args.smoke:  # a few files and questions: the script runs end to end, the numbers mean little
         args.files, questions = min(args.files, 8), questions[:5]
+    if not args.kb.is_dir():
+        if not args.smoke:
+            parser.error(f"KB folder not found: {args.kb} (pass --kb)")
+        args.kb = sample_kb_path()  # a clone without ../shared beside it: the sample KB will do
     with tempfile.TemporaryDirectory(prefix="og-pg-bench-") as tmp:
         kb = _slice(args.kb, args.files, Path(tmp) / "kb")
         rows = []
