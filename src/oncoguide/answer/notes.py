@@ -15,7 +15,6 @@ _NOTE = re.compile(
     re.IGNORECASE,
 )
 
-
 # A whole line in brackets of hyphenated syllables with the stressed ones in capitals.
 _PRONUNCIATION = re.compile(
     r"^\s*\((?=[^)]*[A-Za-z]-[A-Za-z])(?=[^)]*[A-Z]{2})[A-Za-z\s\-…,.'’]+\)\s*$"

@@ -24,8 +24,8 @@ def explain(policy: SafetyPolicy, text: str, *, region: str = "US") -> dict[str,
         rows.append(
             {
                 **unit.to_dict(),
-                # its sentence tells of an event that is over: a crisis in it gives a concern
-                # line at most, and its neighbours' windows leave it out
+                # its sentence tells of an event that is over: a rule's crisis found only in
+                # such sentences gives the concern line, not a stop
                 "over": over[i],
                 "rules": [
                     {"rule_id": m.rule_id, "category": m.category, "span": m.span}

@@ -196,14 +196,18 @@ class SafetyPolicy:
         decision = self.rule_decision(text, region=region)
         if self._scorer is None or self._fusion is None:
             return decision
-        units, over = self.scan(text)
+        units = scan_units(text)
         if not units:
             return decision
         span = decision.span if decision.rule_id is not None else None
         scores = [dict(s) for s in self._cached_scores(text, span)]
-        rule_over = bool(span) and (
-            self._only_in_the_past(text, units, over, decision.category)
-            or (self._habitual(units, span) and self._doubted(decision.category, scores))
+        rule_over = (
+            span is not None
+            and decision.category in self._fusion.escalate
+            and (
+                self._only_in_the_past(text, units, self._over_units(units), decision.category)
+                or (self._habitual(units, span) and self._doubted(decision.category, scores))
+            )
         )
         return self._fused(decision, units, scores, region, rule_over=rule_over)
 
@@ -233,30 +237,18 @@ class SafetyPolicy:
         return True
 
     def _over_units(self, units: tuple[ScanUnit, ...]) -> list[bool]:
-        """Per unit: is its sentence an event that is clearly over (`past_distant` in it, no
-        `ongoing` cue in it, a `resolved` cue in it or within two windows after it; the test
-        the rules' `past_resolved` suppressor uses)? The message unit of a one-sentence message
-        is judged the same way; the message unit of a longer one is never over by itself."""
-        cues = self._ctx.cues
-        norm = normalise(" ".join(u.sentence for u in units if u.kind == "sentence"))
+        """Per unit: does its sentence tell of an event that is over (`_told_as_over`, the test
+        of the rules' `past_resolved` suppressor, with the resolution looked for in the sentence
+        and within two windows after it)? A one-sentence message is judged as its own sentence;
+        the message unit of a longer one is never over by itself."""
         if len(units) == 1:
-            norm = normalise(units[0].sentence)
-        out = []
-        for unit in units:
-            if unit.kind == "message" and len(units) > 1:
-                out.append(False)
-                continue
-            sentence = normalise(unit.sentence)
-            at = norm.find(sentence) if sentence else -1
-            if (
-                at < 0
-                or cues["ongoing"].search(sentence)
-                or cues["past_distant"].search(sentence) is None
-            ):
-                out.append(False)
-                continue
-            reach = norm[at : at + len(sentence) + _RESOLUTION_REACH]
-            out.append(cues["resolved"].search(reach) is not None)
+            only = normalise(units[0].sentence)
+            return [self._told_as_over(only, only[: len(only) + _RESOLUTION_REACH])]
+        sentences = [normalise(u.sentence) for u in units[1:]]
+        out = [False]
+        for k, sentence in enumerate(sentences):
+            after = " ".join(sentences[k:])
+            out.append(self._told_as_over(sentence, after[: len(sentence) + _RESOLUTION_REACH]))
         return out
 
     def _habitual(self, units: tuple[ScanUnit, ...], span: str | None) -> bool:
@@ -285,7 +277,7 @@ class SafetyPolicy:
         self._cached_scores.cache_clear()
 
     def _text_scores(self, text: str, span: str | None) -> tuple[dict[str, float], ...]:
-        return tuple(self.unit_scores(self.scan(text)[0], rule_span=span))
+        return tuple(self.unit_scores(scan_units(text), rule_span=span))
 
     def scan(self, text: str) -> tuple[tuple[ScanUnit, ...], list[bool]]:
         """The units the classifier judges (scan.py) and, per unit, whether its sentence tells of
@@ -448,12 +440,16 @@ class SafetyPolicy:
         """
         if "past_resolved" not in rule.suppress:
             return False
+        return self._told_as_over(sentence, message.text[lo : end + _RESOLUTION_REACH])
+
+    def _told_as_over(self, sentence: str, reach: str) -> bool:
+        """A distant past time in `sentence`, nothing in it saying it is happening now, and a
+        resolution in `reach` (the sentence and what follows it). Normalised text."""
         cues = self._ctx.cues
         if cues["ongoing"].search(sentence):  # not `experience`: "it's fine now" is over
             return False
         if cues["past_distant"].search(sentence) is None:
             return False
-        reach = message.text[lo : end + _RESOLUTION_REACH]
         return cues["resolved"].search(reach) is not None
 
     def _requirements_met(self, rule: Rule, sentence: str) -> bool:
