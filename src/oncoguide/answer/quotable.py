@@ -10,15 +10,34 @@ what it is.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from oncoguide.answer.cite import renumber
 from oncoguide.answer.compose import render_text, split_preamble
-from oncoguide.answer.notes import is_document_note
 from oncoguide.answer.readability import reading_grade
 from oncoguide.types import Answer, AnswerSentence, Hit
 
 __all__ = ["drop_document_notes", "is_document_note", "without_document_notes"]
+
+_NOTE = re.compile(
+    r"\bnot (?:a|an|intended as(?: a)?) (?:medical|clinical) (?:source|advice)\b"
+    r"|\b(?:sample|example|demo) (?:document|page|text) written for\b"
+    # an image's credit line kept in the page text ("Credit: iStock"): about a picture
+    r"|^\s*(?:image |photo )?credits?:\s*\S[^.]{0,80}\.?\s*$",
+    re.IGNORECASE,
+)
+
+# A whole line in brackets of hyphenated syllables with the stressed ones in capitals.
+_PRONUNCIATION = re.compile(
+    r"^\s*\((?=[^)]*[A-Za-z]-[A-Za-z])(?=[^)]*[A-Z]{2})[A-Za-z\s\-…,.'’]+\)\s*$"
+)
+
+
+def is_document_note(sentence: str) -> bool:
+    """True for a note about the page itself (a disclaimer) or a pronunciation guide, which are
+    no answer to anything."""
+    return bool(_NOTE.search(sentence) or _PRONUNCIATION.match(sentence))
 
 
 def without_document_notes(hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
