@@ -38,6 +38,7 @@ from pathlib import Path
 from oncoguide.errors import PolicyError
 from oncoguide.safety.classifier import DEFAULT_MODEL_DIR, load_classifier
 from oncoguide.safety.fusion import FusionConfig, Scorer, fuse, load_fusion
+from oncoguide.safety.figurative import Figures, load_figures
 from oncoguide.safety.normalise import normalise
 from oncoguide.safety.regions import DEFAULT_REGIONS_PATH, Region, get_region, load_regions
 from oncoguide.safety.rulebook import Context, Rule, load_rulebook
@@ -120,6 +121,7 @@ class SafetyPolicy:
         fusion: FusionConfig | None = None,
         scorer: Scorer | None = None,
         scout: Ranker | None = None,
+        figures: Figures | None = None,
     ) -> None:
         self._ctx = context
         order = {c: i for i, c in enumerate(context.priority)}
@@ -129,6 +131,7 @@ class SafetyPolicy:
         self._fusion = fusion
         self._scorer = scorer
         self._scout = scout
+        self._figures = figures  # figures of speech put plainly for the classifier (figurative.py)
         # The classifier is the costly part of a check, and one turn may check the same message
         # more than once (the chat service asks before it plans the turn): remember recent scores.
         self._cached_scores = functools.lru_cache(maxsize=256)(self._text_scores)
@@ -173,7 +176,11 @@ class SafetyPolicy:
             for tid, t in templates.items()
             for code, region in regions.items()
         }
-        return cls(context, rules, messages, regions, fusion=fusion, scorer=scorer, scout=scout)
+        figures = load_figures() if scorer is not None else None
+        return cls(
+            context, rules, messages, regions,
+            fusion=fusion, scorer=scorer, scout=scout, figures=figures,
+        )  # fmt: skip
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -309,12 +316,18 @@ class SafetyPolicy:
             if sentence and sentence.strip() != units[i].text.strip():
                 alone[i] = sentence
         batch = list(dict.fromkeys([*read, *alone.values()]))
-        by_text = dict(zip(batch, self._scorer.score(batch), strict=True))
+        by_text = dict(zip(batch, self._scorer.score(self._plain(batch)), strict=True))
         was_read = set(read)
         out = [by_text[t] if t in was_read else {} for t in texts]
         for i, sentence in alone.items():
             out[i] = _strongest(out[i], by_text[sentence])
         return out
+
+    def _plain(self, texts: list[str]) -> list[str]:
+        """The texts as the classifier and its scout read them: figures of speech in plain words."""
+        if self._figures is None:
+            return texts
+        return [self._figures.plain(t) for t in texts]
 
     def _units_to_read(self, texts: list[str], must: list[int]) -> list[str]:
         """All of `texts`, or past the token budget the `must` units and the riskiest that fit
@@ -322,7 +335,7 @@ class SafetyPolicy:
         budget = self._fusion.budget_tokens if self._fusion is not None else None
         if self._scout is None or budget is None or len(texts) < 2:
             return texts
-        risk, tokens = self._scout.read(texts)
+        risk, tokens = self._scout.read(self._plain(texts))
         return [texts[i] for i in within_budget(list(risk), tokens, budget, must)]
 
     def rule_decision(self, text: str, *, region: str = "US") -> SafetyDecision:
