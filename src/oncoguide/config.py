@@ -52,6 +52,11 @@ class Settings(BaseSettings):
         default="minilm", description="Dense embedder: the bundled MiniLM, or none (lexical only)"
     )
     region: str = Field(default="US", description="Region for emergency and crisis numbers")
+    page_questions: str = Field(
+        default="bundled",
+        description="Page questions matched at search time (kb/questions.py): 'bundled' (the "
+        "project's questions for the NCI pages), 'none', or the path of a JSONL file",
+    )
     embed_max_tokens: int = Field(default=128, ge=16, le=512)
     embed_batch_size: int = Field(default=32, ge=1, le=512)
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint")

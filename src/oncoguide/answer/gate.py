@@ -63,10 +63,18 @@ class GateThresholds:
     question ("mom hasn't pooped in 4 days, she's on pain meds for her cancer") and no development
     off-topic one, but one held-out unanswerable question of answer_quality (aggregates only) was
     then answered (off-topic abstention 1.0 -> .75): kept at 0.5.
+    Recalibrated in session 11 (2026-12-03) when the rerank gained the second-best-passage and
+    page-question terms, which lift every page's score by ~0.2-0.3: on the development sets
+    (offtopic 76, unanswerable rows of answer_blind, _4, _6, _8 and answer_quality dev: 112 in
+    all; lay, list, those sets' answerable rows and every 4th MedQuAD question: 727) the old
+    scoring at 2.55 abstained on 109/112 unanswerable and 7/727 answerable questions; the new
+    scoring at 2.55: 99/112 and 2/727; 2.7: 103/112, 2/727; 2.8: 111/112, 4/727; 2.9: 111/112,
+    8/727. Chosen: 2.8, the lowest that turns away at least as many unanswerable questions as
+    before.
     """
 
     min_overlap: float = 0.25  # below this -> abstain whatever the score
-    min_top_score: float = 2.55  # below this (and overlap < confident_overlap) -> abstain
+    min_top_score: float = 2.8  # below this (and overlap < confident_overlap) -> abstain
     confident_overlap: float = 0.8  # the passages say this much of the question: trust them
     confident_overlap_care: float = 0.5  # the same, for questions that use care words
     top_k: int = 3  # how many hits the overlap signal looks at

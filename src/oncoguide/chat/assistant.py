@@ -19,6 +19,7 @@ from oncoguide.chat.turn import Turner, TurnOptions
 from oncoguide.config import Settings
 from oncoguide.index.backends import IndexStore, open_index
 from oncoguide.index.embed import Embedder, load_embedder
+from oncoguide.kb.questions import page_questions_for
 from oncoguide.retrieve.definitions import KBGlossary
 from oncoguide.retrieve.hybrid import Retriever
 from oncoguide.retrieve.query import QueryVocabulary
@@ -70,7 +71,8 @@ def open_assistant(settings: Settings) -> Assistant:
         batch_size=settings.embed_batch_size,
     )
     vocab = QueryVocabulary.load(store)
-    retriever = Retriever(store, embedder, vocab=vocab)
+    questions = page_questions_for(settings.page_questions)
+    retriever = Retriever(store, embedder, vocab=vocab, questions=questions)
     aids = _aids(settings, vocab, store, retriever)
     policy = SafetyPolicy.load(classifier=settings.safety_classifier)
     return Assistant(settings, store, embedder, retriever, policy, aids)

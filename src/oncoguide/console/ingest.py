@@ -29,6 +29,7 @@ from oncoguide.index.embed import Embedder, load_embedder
 from oncoguide.index.ingest import IngestReport
 from oncoguide.index.sqlite import SqliteStore
 from oncoguide.kb.load import load_kb
+from oncoguide.kb.questions import page_questions_for
 from oncoguide.retrieve.build import build_index
 
 __all__ = ["guard_demo_database", "interrupted_message", "run_ingest"]
@@ -61,7 +62,13 @@ def run_ingest(
     finished = False
     try:
         report = build_index(
-            path, store, embedder=embedder, as_of=as_of, dry_run=dry_run, progress=tracked
+            path,
+            store,
+            embedder=embedder,
+            as_of=as_of,
+            dry_run=dry_run,
+            progress=tracked,
+            questions=page_questions_for(settings.page_questions),
         )
         finished = True
         return report

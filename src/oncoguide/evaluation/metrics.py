@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from oncoguide.text.urls import normalize_url
+
 __all__ = [
     "first_relevant_rank",
     "gold_grades",
@@ -19,15 +21,6 @@ __all__ = [
     "recall_at_k",
     "reciprocal_rank",
 ]
-
-
-def normalize_url(url: str) -> str:
-    """Compare URLs without scheme case, `www.`, fragments, queries or a trailing slash."""
-    u = url.strip().lower().split("#", 1)[0].split("?", 1)[0].rstrip("/")
-    for prefix in ("https://", "http://"):
-        if u.startswith(prefix):
-            u = u[len(prefix) :]
-    return u.removeprefix("www.")
 
 
 def gold_grades(gold_urls: Sequence[str]) -> dict[str, int]:

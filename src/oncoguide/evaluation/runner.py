@@ -38,6 +38,7 @@ from oncoguide.evaluation.sets import DATA_DIR, load_sets
 from oncoguide.evaluation.suites import BM25_CONFIG, EVALUATIONS, EvalContext, Section
 from oncoguide.index.embed import load_embedder
 from oncoguide.index.sqlite import open_store
+from oncoguide.kb.questions import page_questions_for
 from oncoguide.kb.sample import sample_kb_path
 from oncoguide.retrieve.build import build_index
 from oncoguide.retrieve.hybrid import Retriever
@@ -156,7 +157,8 @@ def _build(kb: Path, db: Path, settings: Settings, log: Log) -> None:
     embedder = load_embedder(settings.embedder, max_tokens=settings.embed_max_tokens)
     store = open_store(db)
     try:
-        report = build_index(kb, store, embedder=embedder)
+        questions = page_questions_for(settings.page_questions)
+        report = build_index(kb, store, embedder=embedder, questions=questions)
     finally:
         store.close()
     log(f"indexed {report.added} documents in {time.perf_counter() - start:.0f} s")

@@ -27,7 +27,9 @@ from oncoguide.index.store import IngestPlan, Store
 # contract in pyproject.toml lists index and kb as independent siblings).
 from oncoguide.kb.chunk import chunk_document
 from oncoguide.kb.load import load_kb
+from oncoguide.kb.questions import PageQuestion, question_hash
 from oncoguide.kb.sections import parse_sections
+from oncoguide.text.urls import normalize_url
 from oncoguide.types import Chunk, Document, Section
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "IngestReport",
     "embed_chunks",
     "embed_headings",
+    "embed_page_questions",
     "embedding_text",
     "heading_hash",
     "ingest",
@@ -278,6 +281,35 @@ def embed_headings(
         store.put_embeddings(embedder.name, list(zip(batch, vectors, strict=True)))
     _notify(progress, "embed headings", len(todo), len(todo))
     return len(todo), len(headings) - len(todo)
+
+
+def embed_page_questions(
+    store: Store,
+    questions: Sequence[PageQuestion],
+    embedder: Embedder,
+    batch_size: int = 32,
+    progress: Progress | None = None,
+) -> tuple[int, int]:
+    """Embed the page questions (`oncoguide.kb.questions`) of the stored documents that have no
+    cached vector; questions of pages not in the index are skipped. Return (embedded, reused)."""
+    urls = {normalize_url(d.url) for d in store.iter_documents()}
+    texts = {
+        question_hash(q.question): q.question for q in questions if normalize_url(q.url) in urls
+    }
+    missing = store.missing_embeddings(embedder.name, list(texts))
+    todo = sorted(missing, key=lambda h: len(texts[h]))
+    for start in range(0, len(todo), max(1, batch_size)):
+        _notify(progress, "embed questions", start, len(todo))
+        batch = todo[start : start + batch_size]
+        vectors = np.asarray(embedder.embed([texts[h] for h in batch]), dtype=np.float32)
+        if vectors.shape != (len(batch), embedder.dim):
+            raise EmbedderError(
+                f"embedder {embedder.name} returned shape {vectors.shape},"
+                f" expected ({len(batch)}, {embedder.dim})"
+            )
+        store.put_embeddings(embedder.name, list(zip(batch, vectors, strict=True)))
+    _notify(progress, "embed questions", len(todo), len(todo))
+    return len(todo), len(texts) - len(todo)
 
 
 def _chunk_all(

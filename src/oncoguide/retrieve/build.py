@@ -8,13 +8,14 @@ something.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
 from oncoguide.index.embed import Embedder
-from oncoguide.index.ingest import IngestReport, ingest
+from oncoguide.index.ingest import IngestReport, embed_page_questions, ingest
 from oncoguide.index.store import Store
+from oncoguide.kb.questions import PageQuestion
 from oncoguide.retrieve.brands import BRAND_MAP_META_KEY, refresh_brand_map
 from oncoguide.retrieve.definitions import refresh_definitions
 from oncoguide.retrieve.vocab import refresh_term_vocabulary
@@ -30,10 +31,13 @@ def build_index(
     as_of: date | None = None,
     dry_run: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
+    questions: Sequence[PageQuestion] = (),
 ) -> IngestReport:
-    """Ingest `root` into `store`, then refresh the mined query vocabularies."""
+    """Ingest `root` into `store`, embed the page questions of its pages (`questions`, see
+    `oncoguide.kb.questions`), then refresh the mined query vocabularies."""
     report = ingest(root, store, embedder=embedder, as_of=as_of, dry_run=dry_run, progress=progress)
     if not dry_run and embedder is not None:
+        embed_page_questions(store, questions, embedder, progress=progress)
         # After the bulk load: building an HNSW index once beats growing it row by row.
         if progress is not None:
             progress("vector index", 0, 1)

@@ -103,8 +103,27 @@ class DenseIndex:
         return {self.chunk_ids[r]: float(v) for r, v in zip(rows, sims, strict=True)}
 
     def _rows_of(self, idx: int) -> I64:
-        rows: I64 = np.flatnonzero(self.chunk_doc == idx)
-        return rows
+        return self._doc_rows[idx]
+
+    @cached_property
+    def _doc_rows(self) -> list[I64]:
+        """Each document's rows of `matrix` (by document position)."""
+        order = np.argsort(self.chunk_doc, kind="stable")
+        bounds = np.searchsorted(self.chunk_doc[order], np.arange(len(self.doc_ids) + 1))
+        return [order[bounds[i] : bounds[i + 1]] for i in range(len(self.doc_ids))]
+
+    def second_best(self, sims: F32, doc_id: str) -> float | None:
+        """The document's second-best chunk cosine (its best when it has one chunk; None when
+        it has no vector): a page with several close passages is about the question throughout."""
+        idx = self.doc_position.get(doc_id)
+        if idx is None:
+            return None
+        own = sims[self._doc_rows[idx]]
+        if own.size == 0:
+            return None
+        if own.size == 1:
+            return float(own[0])
+        return float(np.partition(own, own.size - 2)[own.size - 2])
 
     def best_chunks(self, sims: F32, doc_ids: Sequence[str], per_doc: int) -> dict[str, list[str]]:
         """The `per_doc` most similar chunk ids of each given document."""
@@ -113,7 +132,7 @@ class DenseIndex:
             idx = self.doc_position.get(doc_id)
             if idx is None:
                 continue
-            rows = np.flatnonzero(self.chunk_doc == idx)
+            rows = self._doc_rows[idx]
             order = rows[np.argsort(-sims[rows], kind="stable")][:per_doc]
             out[doc_id] = [self.chunk_ids[r] for r in order]
         return out

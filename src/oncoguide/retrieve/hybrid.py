@@ -19,6 +19,7 @@ from oncoguide.index.embed import Embedder
 from oncoguide.index.fts import query_terms
 from oncoguide.index.lexical import snippet
 from oncoguide.index.store import ChunkMatch, Store
+from oncoguide.kb.questions import PageQuestion, question_hash
 from oncoguide.retrieve.dense import DenseIndex
 from oncoguide.retrieve.fuse import rank_of, reciprocal_rank_fusion
 from oncoguide.retrieve.priors import (
@@ -29,8 +30,10 @@ from oncoguide.retrieve.priors import (
     title_core,
 )
 from oncoguide.retrieve.query import ExpandedQuery, QueryVocabulary
+from oncoguide.retrieve.questions import QuestionIndex
 from oncoguide.retrieve.rerank import Candidate, RerankWeights, Scored, rerank
 from oncoguide.retrieve.vectors import QueryVectorCache
+from oncoguide.text.urls import normalize_url
 from oncoguide.types import Document, Hit, Passage, SearchFilters
 
 __all__ = ["RetrievalConfig", "Retriever", "SearchResult"]
@@ -77,6 +80,7 @@ class _Lists:
     sims: npt.NDArray[np.float32] | None = None
     vector: npt.NDArray[np.float32] | None = None
     doc_best: npt.NDArray[np.float32] | None = None
+    question_best: dict[str, float] = field(default_factory=dict)
 
 
 class Retriever:
@@ -89,8 +93,11 @@ class Retriever:
         *,
         vocab: QueryVocabulary | None = None,
         config: RetrievalConfig | None = None,
+        questions: Sequence[PageQuestion] = (),
     ) -> None:
         self.store = store
+        self._page_questions = tuple(questions)
+        self._questions: QuestionIndex | None = None
         self.embedder = embedder
         self.config = config or RetrievalConfig()
         self._vocab = vocab
@@ -110,6 +117,7 @@ class Retriever:
         self._doc_metas()
         if self._dense_enabled():
             self._dense_index()
+            self._question_index()
         if self.config.use_expansion:
             self._vocabulary()
         if self.config.use_priors:
@@ -144,6 +152,19 @@ class Retriever:
             assert self.embedder is not None  # guarded by _dense_enabled
             self._dense = DenseIndex.load(self.store, self.embedder.name)
         return self._dense
+
+    def _question_index(self) -> QuestionIndex:
+        """The page questions of indexed documents that have a cached vector (kb/questions.py)."""
+        if self._questions is None:
+            assert self.embedder is not None  # guarded by _dense_enabled
+            metas = self._doc_metas()
+            doc_of_url = {normalize_url(m.url): d for d, m in metas.items()}
+            wanted = [q for q in self._page_questions if normalize_url(q.url) in doc_of_url]
+            vectors = self.store.get_embeddings(
+                self.embedder.name, [question_hash(q.question) for q in wanted]
+            )
+            self._questions = QuestionIndex.build(wanted, doc_of_url, vectors)
+        return self._questions
 
     def _mask(self, filters: SearchFilters) -> npt.NDArray[np.bool_]:
         if filters not in self._masks:
@@ -206,7 +227,23 @@ class Retriever:
             lists.dense_docs = index.rank_docs(
                 lists.doc_best, self._mask(filters), cfg.candidate_depth
             )
+            self._question_candidates(lists, vector, filters)
         return lists
+
+    def _question_candidates(
+        self, lists: _Lists, vector: npt.NDArray[np.float32], filters: SearchFilters
+    ) -> None:
+        """Each allowed page's best page-question cosine (a rerank signal)."""
+        questions = self._question_index()
+        if not len(questions):
+            return
+        best, _ = questions.doc_scores(vector)
+        metas = self._doc_metas()
+        lists.question_best = {
+            d: float(b)
+            for d, b in zip(questions.doc_ids, best, strict=True)
+            if d in metas and _passes(metas[d], filters)
+        }
 
     def _start_embedding(self, text: str) -> Future[npt.NDArray[np.float32]] | None:
         """Embed the query on the retriever's worker thread while FTS5 runs on this one: both
@@ -300,6 +337,8 @@ class Retriever:
                 lexical_score=bm25.get(d),
                 has_patient_version=d in self._has_patient_version,
                 title_terms=titles.get(d),
+                second_score=self._dense_second(lists, d),
+                question_score=lists.question_best.get(d),
             )
             for d, s in head
         ]
@@ -320,6 +359,11 @@ class Retriever:
             return None
         pos = self._dense.doc_position.get(doc_id)
         return None if pos is None else float(lists.doc_best[pos])
+
+    def _dense_second(self, lists: _Lists, doc_id: str) -> float | None:
+        if lists.sims is None or self._dense is None:
+            return None
+        return self._dense.second_best(lists.sims, doc_id)
 
     # -- results ------------------------------------------------------------------------------
 

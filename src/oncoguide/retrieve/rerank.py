@@ -4,6 +4,12 @@ score = rrf_weight * rrf / rrf_max         (fused lexical + dense rank, in [0, 1
       + lexical_weight * bm25 / top bm25    (how strong the page's best BM25 chunk is)
       + title_weight * title match          (the query — or its expansion — names the page)
       + dense_weight * best chunk cosine    (how close the page's best passage is)
+      + second_weight * second-best chunk cosine  (a page close to the question in several
+                                             passages is about it throughout, not in one aside)
+      + question_weight * max(0, best page-question cosine - best chunk cosine - margin)
+                                            (a question written for the page in patients' words
+                                             matches better than any of its passages;
+                                             kb/questions.py)
       - hp_penalty   if a health-professional page is shown to a patient or caregiver and the
                      patient version of the same summary is in the KB (hp_orphan_penalty if not)
       - population_penalty  if the page is for children and the question is not (or reverse)
@@ -46,6 +52,9 @@ class RerankWeights:
     research_penalty: float = 0.2
     hub_penalty: float = 0.2
     page_type_bonus: float = 0.2
+    second: float = 0.5
+    question: float = 1.5
+    question_margin: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,8 @@ class Candidate:
     lexical_score: float | None = None  # best chunk BM25 / the query's top BM25
     has_patient_version: bool = True  # for technical pages: the patient version is in the KB
     title_terms: frozenset[str] | None = None  # title words, abbreviations spelt out
+    second_score: float | None = None  # second-best chunk cosine
+    question_score: float | None = None  # best page-question cosine (None: no question)
 
 
 @dataclass(frozen=True)
@@ -99,11 +110,17 @@ def rerank(
         page_type = weights.page_type_bonus if page_type_match(query, cand.title, cand.url) else 0.0
         base = cand.rrf / rrf_max if rrf_max > 0 else 0.0
         lexical = cand.lexical_score if cand.lexical_score is not None else 0.0
+        second = cand.second_score if cand.second_score is not None else 0.0
+        question = 0.0
+        if cand.question_score is not None:
+            question = max(0.0, cand.question_score - dense - weights.question_margin)
         score = (
             weights.rrf * base
             + weights.lexical * lexical
             + weights.title * title
             + weights.dense * dense
+            + weights.second * second
+            + weights.question * question
             - hp
             - population
             - research
@@ -115,6 +132,8 @@ def rerank(
             ("bm25_norm", lexical),
             ("title_match", title),
             ("dense_doc", dense),
+            ("dense_second", second),
+            ("question_match", question),
             ("hp_penalty", -hp),
             ("population_penalty", -population),
             ("research_penalty", -research),

@@ -37,8 +37,8 @@ from pathlib import Path
 
 from oncoguide.errors import PolicyError
 from oncoguide.safety.classifier import DEFAULT_MODEL_DIR, load_classifier
-from oncoguide.safety.fusion import FusionConfig, Scorer, fuse, load_fusion
 from oncoguide.safety.figurative import Figures, load_figures
+from oncoguide.safety.fusion import FusionConfig, Scorer, fuse, load_fusion
 from oncoguide.safety.normalise import normalise
 from oncoguide.safety.regions import DEFAULT_REGIONS_PATH, Region, get_region, load_regions
 from oncoguide.safety.rulebook import Context, Rule, load_rulebook
