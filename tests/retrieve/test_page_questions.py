@@ -89,9 +89,8 @@ def test_the_question_index_keeps_indexed_pages_with_vectors_and_scores_each_pag
     }
     index = QuestionIndex.build(qs, {"x.test/a": "A", "x.test/b": "B"}, vec)
     assert index.doc_ids == ("A", "B") and len(index) == 3
-    best, rows = index.doc_scores(np.array([0.0, 1.0], dtype=np.float32))
-    assert best.tolist() == pytest.approx([1.0, 0.8])
-    assert [index.questions[r] for r in rows] == ["two", "three"]
+    sims = index.similarities(np.array([0.0, 1.0], dtype=np.float32))
+    assert index.best_per_doc(sims).tolist() == pytest.approx([1.0, 0.8])
 
 
 DOCS = [

@@ -237,7 +237,7 @@ class Retriever:
         questions = self._question_index()
         if not len(questions):
             return
-        best, _ = questions.doc_scores(vector)
+        best = questions.best_per_doc(questions.similarities(vector))
         metas = self._doc_metas()
         lists.question_best = {
             d: float(b)
@@ -398,6 +398,7 @@ class Retriever:
                     ("score", scored.score),
                 )
             hit = _make_hit(len(hits) + 1, doc, scored.score, passages, terms, signals)
+
             hits.append(hit)
         return hits
 

@@ -45,17 +45,20 @@ class QuestionIndex:
             rows.append(np.asarray(vector, dtype=np.float32))
             texts.append(q.question)
         matrix = np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
-        return cls(tuple(docs), np.asarray(owners, dtype=np.int64), matrix, tuple(texts))
+        owner = np.asarray(owners, dtype=np.int64)
+        return cls(tuple(docs), owner, matrix, tuple(texts))
 
     def __len__(self) -> int:
         return len(self.questions)
 
-    def doc_scores(self, query_vector: F32) -> tuple[F32, npt.NDArray[np.int64]]:
-        """Per document (aligned with `doc_ids`): the best question cosine and that row."""
+    def similarities(self, query_vector: F32) -> F32:
+        """Cosine of every question with the (L2-normalised) query vector."""
         sims: F32 = self.matrix @ np.asarray(query_vector, dtype=np.float32).reshape(-1)
+        return sims
+
+    def best_per_doc(self, sims: F32) -> F32:
+        """Per document (aligned with `doc_ids`): its best question cosine (`sims` from
+        `similarities`)."""
         best = np.full(len(self.doc_ids), -np.inf, dtype=np.float32)
         np.maximum.at(best, self.row_doc, sims)
-        rows = np.full(len(self.doc_ids), -1, dtype=np.int64)
-        hit = sims >= best[self.row_doc]
-        rows[self.row_doc[hit]] = np.flatnonzero(hit)
-        return best, rows
+        return best
