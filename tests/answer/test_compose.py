@@ -582,6 +582,29 @@ def test_an_adults_question_is_answered_from_a_page_not_about_children() -> None
     assert [h.doc_id for _, h in answer_pages(hits, None, kid_q)] == ["kids", "syndromes", "wilms"]
 
 
+MAMMOGRAMS = """## Are mammograms done in people with breast implants?
+
+Women with breast implants should continue getting mammograms.
+"""
+MEN = """## Screening for male breast cancer
+
+Screening mammograms are not usually recommended for men, even those at increased risk.
+"""
+
+
+def test_a_question_about_a_man_is_not_answered_by_a_section_written_for_women() -> None:
+    hits = [
+        make_section_hit(0, "mammo", "Mammograms", MAMMOGRAMS),
+        make_section_hit(1, "men", "Breast Cancer in Men", MEN),
+    ]
+    q = "my dad's mother had breast cancer. should my dad be getting mammograms?"
+    answer = compose_answer(q, hits, as_of=AS_OF)
+    assert answer.sentences[0].text.startswith("Screening mammograms are not usually")
+    # the same pages for a question about a woman: the section for women comes first
+    her = compose_answer("should my mum with implants be getting mammograms?", hits, as_of=AS_OF)
+    assert her.sentences[0].text.startswith("Women with breast implants")
+
+
 SAY_IT = """(try-FLOOR-ih-deen … ty-PEER-uh-sil HY-droh-KLOR-ide)
 
 Trifluridine enters cells and gets into their DNA, which keeps it from being copied.

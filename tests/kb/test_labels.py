@@ -10,6 +10,7 @@ from oncoguide.kb.labels import (
     may_be_about_a_child,
     names_a_child,
     page_age_group,
+    sex_named,
 )
 
 pytestmark = pytest.mark.unit
@@ -66,3 +67,19 @@ def test_a_page_says_its_age_group_by_title_or_url() -> None:
 def test_a_question_about_a_child(question: str, child: bool, maybe: bool) -> None:
     assert names_a_child(question) is child
     assert may_be_about_a_child(question) is maybe
+
+
+@pytest.mark.parametrize(
+    ("text", "sex"),
+    [
+        ("should my dad be getting mammograms?", "male"),
+        ("Women with breast implants should continue getting mammograms.", "female"),
+        ("my wife's oncologist said he would call", "female"),  # pronouns do not count
+        ("my dad's sister and mother both had it", None),  # both named
+        ("screening for men and women", None),
+        ("what is breast cancer", None),
+        ("the mandatory amendment", None),  # "man", "men" inside words are not people
+    ],
+)
+def test_the_sex_of_the_people_a_text_names(text: str, sex: str | None) -> None:
+    assert sex_named(text) == sex

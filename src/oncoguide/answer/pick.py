@@ -8,6 +8,7 @@ A section's score (higher is better):
     - OTHER_CANCER (a page about other cancers than the one the question names)
     - OTHER_AGE (a page about children's cancer for a question with no child in it, or a page
       titled for adults for a question about a child)
+    - OTHER_SEX (a section written for women for a question about a man, or the reverse)
 
 `text_sim` is the best cosine of the question with the section's chunk embeddings and
 `heading_sim` the cosine with its heading path (both 0 without an embedder). `words(x)` is the
@@ -46,6 +47,7 @@ from oncoguide.kb.labels import (
     may_be_about_a_child,
     names_a_child,
     page_age_group,
+    sex_named,
 )
 from oncoguide.text import content_terms
 from oncoguide.types import Hit, ScoredSection, Section
@@ -85,6 +87,10 @@ OTHER_CANCER = 0.2
 # chances of getting kidney cancer" is not "Kidney Cancer in Children"), nor an "Adult ..." page a
 # question about a child.
 OTHER_AGE = 0.2
+# And a section written for women ("Women with breast implants should ...") does not answer a
+# question about a man ("should my dad be getting mammograms?"), nor the reverse: its heading path
+# and first block name people of the other sex only.
+OTHER_SEX = 0.2
 
 
 @dataclass(frozen=True)
@@ -276,6 +282,16 @@ def _other_age(hit: Hit, question: str) -> float:
     return OTHER_AGE if group == "adults" and names_a_child(question) else 0.0
 
 
+def _other_sex(c: Candidate, q: Question) -> float:
+    asked = sex_named(q.asked or q.text)
+    if asked is None:
+        return 0.0
+    first = c.section or (c.children[0] if c.children else None)
+    lead = " ".join(first.blocks[0].lines()) if first is not None and first.blocks else ""
+    written_for = sex_named(" ".join([*c.path, lead]))
+    return OTHER_SEX if written_for is not None and written_for != asked else 0.0
+
+
 def _mismatch(hit: Hit, question: str, named: frozenset[str]) -> float:
     """OTHER_CANCER and OTHER_AGE, as they apply to the page."""
     other = OTHER_CANCER if named and _about_other_cancer(hit, named) else 0.0
@@ -305,7 +321,7 @@ def rank_sections(q: Question, cands: Sequence[Candidate]) -> list[tuple[float, 
         s -= QUESTIONS_LIST if c.of_questions and not q.asks_for_questions else 0.0
         s -= INTRO if len(c.path) == 1 and q.main is not None and q.main.name != "what_is" else 0.0
         s += LIST_CUE if q.asks_list and c.holds_list and _names_asked(c, q) else 0.0
-        s -= _mismatch(c.hit, q.text, named)
+        s -= _mismatch(c.hit, q.text, named) + _other_sex(c, q)
         scored.append((s, c))
     scored.sort(key=lambda sc: (-sc[0], sc[1].rank, sc[1].path))
     return scored

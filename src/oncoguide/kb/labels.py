@@ -20,6 +20,7 @@ __all__ = [
     "may_be_about_a_child",
     "names_a_child",
     "page_age_group",
+    "sex_named",
     "suspicious_cancer_types",
 ]
 
@@ -156,6 +157,29 @@ _MAYBE_A_CHILD = re.compile(
     r"\b(?:sons?|daughters?|boys?|girls?|teens?|teenagers?|adolescents?|school|grandchild)\b",
     re.IGNORECASE,
 )
+
+
+# People named by sex: who a question is about ("should my dad get mammograms?"), or whom a section
+# addresses ("Women with breast implants should ..."). Pronouns are left out: "he" may be the
+# doctor.
+_MALE = re.compile(
+    r"\b(?:dad|daddy|father|husband|boyfriend|brother|son|grandfather|grandpa|granddad|uncle|"
+    r"nephew|man|men|male|males|gentleman|boy)(?:'?s)?\b",
+    re.IGNORECASE,
+)
+_FEMALE = re.compile(
+    r"\b(?:mum|mom|mummy|mommy|mother|wife|girlfriend|sister|daughter|grandmother|grandma|"
+    r"granny|aunt|auntie|niece|woman|women|female|females|lady|girl)(?:'?s)?\b",
+    re.IGNORECASE,
+)
+
+
+def sex_named(text: str) -> str | None:
+    """ "male" or "female" when the text names people of one sex only, else None."""
+    male, female = _MALE.search(text) is not None, _FEMALE.search(text) is not None
+    if male == female:
+        return None
+    return "male" if male else "female"
 
 
 def page_age_group(url: str, title: str) -> str | None:
