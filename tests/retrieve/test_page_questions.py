@@ -54,10 +54,10 @@ def test_a_question_file_is_read_once_per_question_and_page(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("{not json", "2: not JSON"),
-        (json.dumps({"question": "q"}), "2: a page question needs a non-empty string 'url'"),
-        (json.dumps({"url": "u", "question": " "}), "2: a page question needs a non-empty"),
-        (json.dumps(["u", "q"]), "2: a page question needs"),
+        ("{not json", "2: invalid JSON"),
+        (json.dumps({"question": "q"}), "2: a row needs a non-empty string 'url'"),
+        (json.dumps({"url": "u", "question": " "}), "2: a row needs a non-empty string 'question'"),
+        (json.dumps(["u", "q"]), "2: a row must be a JSON object"),
     ],
 )
 def test_a_malformed_row_names_its_line(tmp_path: Path, line: str, message: str) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from oncoguide.errors import EvaluationError
+from oncoguide.text.jsonl import read_jsonl as read_jsonl_rows
 
 __all__ = ["read_jsonl"]
 
@@ -15,30 +15,6 @@ __all__ = ["read_jsonl"]
 def read_jsonl(
     path: Path, *, what: str, required: Sequence[str] = ()
 ) -> list[tuple[int, dict[str, Any]]]:
-    """(line number, row) for every non-blank line; `required` fields must be non-empty strings.
-
-    Raises EvaluationError for an unreadable file, invalid JSON, a non-object row, a missing
-    required field, or a file with no rows.
-    """
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvaluationError(f"cannot read {what} file {path}: {exc}") from exc
-    rows: list[tuple[int, dict[str, Any]]] = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvaluationError(f"{path}:{n}: invalid JSON: {exc.msg}") from exc
-        if not isinstance(row, dict):
-            raise EvaluationError(f"{path}:{n}: a row must be a JSON object")
-        missing = [k for k in required if not isinstance(row.get(k), str) or not row[k].strip()]
-        if missing:
-            names = ", ".join(repr(k) for k in missing)
-            raise EvaluationError(f"{path}:{n}: a row needs a non-empty string {names}")
-        rows.append((n, row))
-    if not rows:
-        raise EvaluationError(f"{what} file {path} has no rows")
-    return rows
+    """(line number, row) for every non-blank line (`oncoguide.text.jsonl.read_jsonl`); raises
+    EvaluationError for any problem, a file with no rows included."""
+    return read_jsonl_rows(path, what=what, required=required, error=EvaluationError)

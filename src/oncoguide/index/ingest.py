@@ -267,20 +267,7 @@ def embed_headings(
             continue
         for section in store.sections_of(doc.doc_id):
             headings.setdefault(heading_hash(section.heading), section.heading)
-    missing = store.missing_embeddings(embedder.name, list(headings))
-    todo = sorted(missing, key=lambda h: len(headings[h]))
-    for start in range(0, len(todo), max(1, batch_size)):
-        _notify(progress, "embed headings", start, len(todo))
-        batch = todo[start : start + batch_size]
-        vectors = np.asarray(embedder.embed([headings[h] for h in batch]), dtype=np.float32)
-        if vectors.shape != (len(batch), embedder.dim):
-            raise EmbedderError(
-                f"embedder {embedder.name} returned shape {vectors.shape},"
-                f" expected ({len(batch)}, {embedder.dim})"
-            )
-        store.put_embeddings(embedder.name, list(zip(batch, vectors, strict=True)))
-    _notify(progress, "embed headings", len(todo), len(todo))
-    return len(todo), len(headings) - len(todo)
+    return _embed_texts(store, headings, embedder, "embed headings", batch_size, progress)
 
 
 def embed_page_questions(
@@ -296,10 +283,23 @@ def embed_page_questions(
     texts = {
         question_hash(q.question): q.question for q in questions if normalize_url(q.url) in urls
     }
+    return _embed_texts(store, texts, embedder, "embed questions", batch_size, progress)
+
+
+def _embed_texts(
+    store: Store,
+    texts: dict[str, str],
+    embedder: Embedder,
+    stage: str,
+    batch_size: int,
+    progress: Progress | None,
+) -> tuple[int, int]:
+    """Embed the texts (cache key -> text) with no cached vector, shortest first (batches nearly
+    pad-free); return (embedded, reused)."""
     missing = store.missing_embeddings(embedder.name, list(texts))
     todo = sorted(missing, key=lambda h: len(texts[h]))
     for start in range(0, len(todo), max(1, batch_size)):
-        _notify(progress, "embed questions", start, len(todo))
+        _notify(progress, stage, start, len(todo))
         batch = todo[start : start + batch_size]
         vectors = np.asarray(embedder.embed([texts[h] for h in batch]), dtype=np.float32)
         if vectors.shape != (len(batch), embedder.dim):
@@ -308,7 +308,7 @@ def embed_page_questions(
                 f" expected ({len(batch)}, {embedder.dim})"
             )
         store.put_embeddings(embedder.name, list(zip(batch, vectors, strict=True)))
-    _notify(progress, "embed questions", len(todo), len(todo))
+    _notify(progress, stage, len(todo), len(todo))
     return len(todo), len(texts) - len(todo)
 
 

@@ -19,11 +19,11 @@ deployment points `ONCOGUIDE_PAGE_QUESTIONS` at its own file, or at `none`.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from oncoguide.errors import KBError
+from oncoguide.text.jsonl import read_jsonl
 
 __all__ = [
     "DEFAULT_PAGE_QUESTIONS",
@@ -53,23 +53,12 @@ def load_page_questions(path: Path | None) -> tuple[PageQuestion, ...]:
     KBError naming its line; duplicate (url, question) rows are kept once."""
     if path is None:
         return ()
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise KBError(f"{path}: cannot read page questions: {exc}") from exc
+    rows = read_jsonl(
+        path, what="page questions", required=("url", "question"), error=KBError, allow_empty=True
+    )
     out: dict[tuple[str, str], PageQuestion] = {}
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise KBError(f"{path}:{n}: not JSON: {exc.msg}") from exc
-        url, question = (row.get(k) if isinstance(row, dict) else None for k in ("url", "question"))
-        if not isinstance(url, str) or not url.strip():
-            raise KBError(f"{path}:{n}: a page question needs a non-empty string 'url'")
-        if not isinstance(question, str) or not question.strip():
-            raise KBError(f"{path}:{n}: a page question needs a non-empty string 'question'")
+    for _, row in rows:
+        url, question = row["url"], row["question"]
         section = row.get("section") or ""
         key = (url.strip(), " ".join(question.split()))
         out.setdefault(key, PageQuestion(key[0], key[1], str(section)))
