@@ -23,6 +23,8 @@ from typing import Any, TypeGuard
 
 import yaml
 
+from oncoguide.text.jsonl import read_jsonl
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EVAL_DIR = REPO_ROOT / "src" / "oncoguide" / "evaluation" / "data"
 VOCAB_DIR = REPO_ROOT / "src" / "oncoguide" / "retrieve" / "data"
@@ -59,18 +61,7 @@ _SPACE = re.compile(r"\s+")
 
 def load_jsonl(path: Path) -> list[dict[str, Any]]:
     """One JSON object per non-blank line; a malformed line raises ValueError naming it."""
-    rows: list[dict[str, Any]] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path.name}:{number}: invalid JSON ({exc})") from exc
-        if not isinstance(row, dict):
-            raise ValueError(f"{path.name}:{number}: expected a JSON object")
-        rows.append(row)
-    return rows
+    return [row for _, row in read_jsonl(path, what="evaluation", allow_empty=True)]
 
 
 def load_yaml(path: Path) -> Any:
