@@ -33,6 +33,22 @@ def test_long_letters_are_grouped_under_the_limit_and_cover_every_sentence() -> 
     assert all(s in covered for s in sentences)
 
 
+def test_a_dictated_message_without_full_stops_is_read_in_pieces() -> None:
+    # voice typing: 300 words and not one full stop; the crisis is in the last words
+    chatter = " ".join(f"word{i}" for i in range(290))
+    text = f"{chatter} and i bought the hose and tape today and i am going tomorrow night"
+    units = scan_units(text)
+    pieces = [u for u in units if u.kind == "sentence"]
+    assert len(pieces) >= 10
+    # every window fits what the classifier reads (128 tokens: about 75 words at most)
+    assert max(len(u.text.split()) for u in pieces) <= 80
+    assert "tomorrow night" in pieces[-1].sentence
+    assert " ".join(u.sentence for u in pieces) == " ".join(text.split())
+    # an ordinary long sentence is left whole
+    forty = " ".join(["word"] * 40) + "."
+    assert [u.kind for u in scan_units(forty)] == ["message"]
+
+
 def test_empty_text_has_no_units() -> None:
     assert scan_units("  \n ") == ()
 

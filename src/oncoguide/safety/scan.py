@@ -8,7 +8,11 @@ chores). So a message is judged as:
 * every sentence with one sentence of context on each side (`kind="sentence"`), so each sentence is
   read with its neighbours rather than alone.
 
-Sentences come from the project's one splitter for typed text (`oncoguide.text.split_message`). The
+Sentences come from the project's one splitter for typed text (`oncoguide.text.split_message`).
+Dictated and voice-typed messages often have no full stops at all: one "sentence" of 300 words,
+of which the classifier would read only the first 128 tokens, so a crisis told near its end was
+never read. A sentence longer than `LONG_SENTENCE_WORDS` is therefore cut into pieces of
+`PIECE_WORDS` words, each read in its window like a sentence. The
 number of sentence units is bounded (`MAX_SENTENCE_UNITS`): past it, neighbouring sentences are
 grouped so every sentence is still covered by some unit and the work stays linear and capped.
 """
@@ -19,9 +23,12 @@ from dataclasses import dataclass
 
 from oncoguide.text.sentences import split_message
 
-__all__ = ["MAX_SENTENCE_UNITS", "ScanUnit", "scan_units"]
+__all__ = ["LONG_SENTENCE_WORDS", "MAX_SENTENCE_UNITS", "PIECE_WORDS", "ScanUnit", "scan_units"]
 
 MAX_SENTENCE_UNITS = 48
+# A window of three pieces (~75 words, ~100 tokens) fits the classifier's 128 tokens.
+PIECE_WORDS = 25
+LONG_SENTENCE_WORDS = 40
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,16 @@ def _groups(sentences: list[str], limit: int) -> list[tuple[int, str]]:
     ]
 
 
+def _pieces(sentence: str) -> list[str]:
+    """The sentence, or for a run-on one its consecutive pieces of about PIECE_WORDS words."""
+    words = sentence.split()
+    if len(words) <= LONG_SENTENCE_WORDS:
+        return [sentence]
+    count = -(-len(words) // PIECE_WORDS)
+    size = -(-len(words) // count)  # even pieces: no 3-word tail
+    return [" ".join(words[i : i + size]) for i in range(0, len(words), size)]
+
+
 def scan_units(text: str, *, limit: int = MAX_SENTENCE_UNITS) -> tuple[ScanUnit, ...]:
     """The whole message first, then each sentence (or sentence group) with its two neighbours.
 
@@ -60,7 +77,7 @@ def scan_units(text: str, *, limit: int = MAX_SENTENCE_UNITS) -> tuple[ScanUnit,
     if not stripped:
         return ()
     units = [ScanUnit("message", -1, stripped, stripped)]
-    sentences = split_message(text)
+    sentences = [piece for s in split_message(text) for piece in _pieces(s)]
     if len(sentences) < 2:
         return tuple(units)
     groups = _groups(sentences, limit) if len(sentences) > limit else list(enumerate(sentences))
