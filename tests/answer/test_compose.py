@@ -605,6 +605,23 @@ def test_a_question_about_a_man_is_not_answered_by_a_section_written_for_women()
     assert her.sentences[0].text.startswith("Women with breast implants")
 
 
+SCREENING = """## Choosing a test
+
+People decide with their doctor which colonoscopy or stool test suits them.
+
+## Methods
+
+A colonoscopy looks at the whole colon. Most people who have a normal one need another every
+10 years.
+"""
+
+
+def test_a_how_often_question_opens_on_the_section_that_gives_the_interval() -> None:
+    hits = [make_section_hit(0, "screen", "Colorectal Cancer Screening", SCREENING)]
+    answer = compose_answer("how often should I get a colonoscopy", hits, as_of=AS_OF)
+    assert "every 10 years" in " ".join(s.text for s in answer.sentences[:2])
+
+
 SAY_IT = """(try-FLOOR-ih-deen … ty-PEER-uh-sil HY-droh-KLOR-ide)
 
 Trifluridine enters cells and gets into their DNA, which keeps it from being copied.

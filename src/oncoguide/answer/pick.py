@@ -239,11 +239,19 @@ def candidates(
     return out
 
 
+def _text(c: Candidate) -> str:
+    """The candidate's own text, and its subsections' when it has no text of its own."""
+    parts = [c.section] if c.section is not None else list(c.children)
+    return " ".join(s.text for s in parts)
+
+
 def _type_cue(c: Candidate, q: Question) -> float:
     if q.main is None:
         return 0.0
     named = [t for t in q.types if any(t.names(label) for label in c.labels)]
     if q.main in named:
+        return TYPE_CUE
+    if q.main.answered_in(_text(c)):
         return TYPE_CUE
     if named:
         return TYPE_CUE / 2

@@ -54,12 +54,17 @@ class QuestionType:
     ask: tuple[re.Pattern[str], ...]
     heading: tuple[re.Pattern[str], ...]
     avoid: tuple[str, ...]
+    text: tuple[re.Pattern[str], ...] = ()  # what an answer's text says ("every 10 years")
 
     def asked_in(self, text: str) -> bool:
         return any(p.search(text) for p in self.ask)
 
     def names(self, heading: str) -> bool:
         return any(p.search(heading) for p in self.heading)
+
+    def answered_in(self, text: str) -> bool:
+        """The text says what this type asks for (its `text` cues; False without any)."""
+        return any(p.search(text) for p in self.text)
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,7 @@ def _table() -> tuple[
                 ask=tuple(re.compile(p, re.IGNORECASE) for p in t["ask"]),
                 heading=tuple(re.compile(p, re.IGNORECASE) for p in t["heading"]),
                 avoid=tuple(str(a) for a in t.get("avoid") or ()),
+                text=tuple(re.compile(p, re.IGNORECASE) for p in t.get("text") or ()),
             )
             for t in data["types"]
         )
