@@ -211,6 +211,13 @@ def ingest_cmd(
         f"{data['embedded']} embedded ({data['embed_cached']} cached) in {data['seconds']:.1f}s "
         f"→ {redact_db(settings.db)}"
     )
+    pq = data["page_questions"]
+    if pq and (pq["embedded"] or pq["cached"] or settings.page_questions != "bundled"):
+        out.print(
+            f"page questions: {pq['embedded']} embedded ({pq['cached']} cached);"
+            f" {pq['unmatched']} name no page of this KB",
+            soft_wrap=True,
+        )
     if data["excluded"] or data["errors"]:
         out.print(
             f"{len(data['excluded'])} files excluded, {len(data['errors'])} with errors:"

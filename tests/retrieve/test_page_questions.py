@@ -127,8 +127,8 @@ QUESTIONS = (
 
 def test_ingest_embeds_the_questions_of_indexed_pages_once(store: SqliteStore) -> None:
     emb = BagOfWordsEmbedder()
-    assert embed_page_questions(store, QUESTIONS, emb) == (1, 0)
-    assert embed_page_questions(store, QUESTIONS, emb) == (0, 1)  # cached by question hash
+    assert embed_page_questions(store, QUESTIONS, emb) == (1, 0, 1)  # one names no indexed page
+    assert embed_page_questions(store, QUESTIONS, emb) == (0, 1, 1)  # cached by question hash
 
 
 def test_a_page_question_in_the_users_words_lifts_its_page(store: SqliteStore) -> None:
@@ -152,3 +152,30 @@ def test_questions_without_cached_vectors_change_nothing(store: SqliteStore) -> 
     unembedded = Retriever(store, BagOfWordsEmbedder(), questions=QUESTIONS).search(ask, k=2).hits
     assert [h.doc_id for h in plain] == [h.doc_id for h in unembedded]
     assert [h.score for h in plain] == pytest.approx([h.score for h in unembedded])
+
+
+def test_ingest_reports_the_questions_that_name_no_page_of_the_kb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    import oncoguide.console.ingest as console_ingest
+    from oncoguide.cli import app
+    from oncoguide.kb.sample import sample_kb_path
+
+    qfile = _write(
+        tmp_path / "q.jsonl",
+        [
+            {"url": "https://example.org/oncoguide-sample/caregiver-self-care", "question": "q1"},
+            {"url": "https://example.org/moved-away", "question": "q2"},
+        ],
+    )
+    monkeypatch.setenv("ONCOGUIDE_PAGE_QUESTIONS", str(qfile))
+    monkeypatch.setattr(console_ingest, "_embedder", lambda settings: BagOfWordsEmbedder())
+    db = str(tmp_path / "k.db")
+    result = CliRunner().invoke(app, ["ingest", str(sample_kb_path()), "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["page_questions"] == {"embedded": 1, "cached": 0, "unmatched": 1}
+    again = CliRunner().invoke(app, ["ingest", str(sample_kb_path()), "--db", db])
+    assert "page questions: 0 embedded (1 cached); 1 name no page of this KB" in again.stdout

@@ -78,6 +78,8 @@ class IngestReport:
     seconds: float = 0.0
     dry_run: bool = False
     plan: IngestPlan = field(default_factory=lambda: IngestPlan((), (), (), ()))
+    # page questions (kb/questions.py): embedded now, already cached, naming no indexed page
+    page_questions: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape for `oncoguide ingest --json`: counts, plus the ids that change."""
@@ -87,6 +89,7 @@ class IngestReport:
         out["excluded"] = [dict(e) for e in self.excluded]
         out["errors"] = [dict(e) for e in self.errors]
         out["seconds"] = round(self.seconds, 3)
+        out["page_questions"] = dict(self.page_questions)
         out["changes"] = {
             "added": list(self.plan.added),
             "changed": list(self.plan.changed),
@@ -276,14 +279,15 @@ def embed_page_questions(
     embedder: Embedder,
     batch_size: int = 32,
     progress: Progress | None = None,
-) -> tuple[int, int]:
+) -> tuple[int, int, int]:
     """Embed the page questions (`oncoguide.kb.questions`) of the stored documents that have no
-    cached vector; questions of pages not in the index are skipped. Return (embedded, reused)."""
+    cached vector; questions of pages not in the index are skipped. Return (embedded, reused,
+    unmatched): the last counts the questions whose url names no indexed page."""
     urls = {normalize_url(d.url) for d in store.iter_documents()}
-    texts = {
-        question_hash(q.question): q.question for q in questions if normalize_url(q.url) in urls
-    }
-    return _embed_texts(store, texts, embedder, "embed questions", batch_size, progress)
+    matched = [q for q in questions if normalize_url(q.url) in urls]
+    texts = {question_hash(q.question): q.question for q in matched}
+    embedded, reused = _embed_texts(store, texts, embedder, "embed questions", batch_size, progress)
+    return embedded, reused, len(questions) - len(matched)
 
 
 def _embed_texts(
