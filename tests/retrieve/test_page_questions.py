@@ -179,3 +179,20 @@ def test_ingest_reports_the_questions_that_name_no_page_of_the_kb(
     assert data["page_questions"] == {"embedded": 1, "cached": 0, "unmatched": 1}
     again = CliRunner().invoke(app, ["ingest", str(sample_kb_path()), "--db", db])
     assert "page questions: 0 embedded (1 cached); 1 name no page of this KB" in again.stdout
+
+
+def test_without_page_questions_ingest_still_builds_the_vector_index(tmp_path: Path) -> None:
+    from oncoguide.kb.sample import sample_kb_path
+    from oncoguide.retrieve.build import build_index
+
+    built: list[str] = []
+
+    class Recording(SqliteStore):
+        def build_vector_index(self, model: str) -> None:
+            built.append(model)
+
+    s = Recording(tmp_path / "v.db")
+    s.migrate()
+    report = build_index(sample_kb_path(), s, embedder=BagOfWordsEmbedder(), questions=())
+    s.close()
+    assert built == ["bow-test"] and report.page_questions == {}

@@ -37,12 +37,13 @@ def build_index(
     """Ingest `root` into `store`, embed the page questions of its pages (`questions`, see
     `oncoguide.kb.questions`), then refresh the mined query vocabularies."""
     report = ingest(root, store, embedder=embedder, as_of=as_of, dry_run=dry_run, progress=progress)
-    if not dry_run and embedder is not None and questions:
-        embedded, cached, unmatched = embed_page_questions(
-            store, questions, embedder, progress=progress
-        )
-        counts = {"embedded": embedded, "cached": cached, "unmatched": unmatched}
-        report = dataclasses.replace(report, page_questions=counts)
+    if not dry_run and embedder is not None:
+        if questions:
+            embedded, cached, unmatched = embed_page_questions(
+                store, questions, embedder, progress=progress
+            )
+            counts = {"embedded": embedded, "cached": cached, "unmatched": unmatched}
+            report = dataclasses.replace(report, page_questions=counts)
         # After the bulk load: building an HNSW index once beats growing it row by row.
         if progress is not None:
             progress("vector index", 0, 1)
