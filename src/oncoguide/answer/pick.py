@@ -251,7 +251,7 @@ def _type_cue(c: Candidate, q: Question) -> float:
     named = [t for t in q.types if any(t.names(label) for label in c.labels)]
     if q.main in named:
         return TYPE_CUE
-    if q.main.answered_in(_text(c)):
+    if q.main.text and q.main.answered_in(_text(c)):  # joins the text only for types with cues
         return TYPE_CUE
     if named:
         return TYPE_CUE / 2
@@ -290,8 +290,8 @@ def _other_age(hit: Hit, question: str) -> float:
     return OTHER_AGE if group == "adults" and names_a_child(question) else 0.0
 
 
-def _other_sex(c: Candidate, q: Question) -> float:
-    asked = sex_named(q.asked or q.text)
+def _other_sex(c: Candidate, asked: str | None) -> float:
+    """OTHER_SEX when the candidate is written for the other sex than `asked` (the question's)."""
     if asked is None:
         return 0.0
     first = c.section or (c.children[0] if c.children else None)
@@ -320,6 +320,7 @@ def rank_sections(q: Question, cands: Sequence[Candidate]) -> list[tuple[float, 
 
     best = max(c.hit.score for c in cands)
     named = cancers_named_in(q.text)
+    asked_sex = sex_named(q.asked or q.text)
     scored = []
     for c in cands:
         gap = (best - c.hit.score) / best if best > 0 and q.asks_list else 0.0
@@ -329,7 +330,7 @@ def rank_sections(q: Question, cands: Sequence[Candidate]) -> list[tuple[float, 
         s -= QUESTIONS_LIST if c.of_questions and not q.asks_for_questions else 0.0
         s -= INTRO if len(c.path) == 1 and q.main is not None and q.main.name != "what_is" else 0.0
         s += LIST_CUE if q.asks_list and c.holds_list and _names_asked(c, q) else 0.0
-        s -= _mismatch(c.hit, q.text, named) + _other_sex(c, q)
+        s -= _mismatch(c.hit, q.text, named) + _other_sex(c, asked_sex)
         scored.append((s, c))
     scored.sort(key=lambda sc: (-sc[0], sc[1].rank, sc[1].path))
     return scored

@@ -10,8 +10,8 @@ A question file is JSONL, one row per question: `{"url": page url, "question": t
 "section": heading it asks about (optional)}`. Rows are matched to documents by url, so one file can
 serve any KB: rows whose url is not in the index are ignored. `oncoguide ingest` embeds the
 questions of indexed pages into the store's embedding cache (keyed by `question_hash`, both
-backends); `Retriever.search` reads each page's best question cosine as one more ranked list and
-one more rerank signal. The project ships questions for the NCI pages of `../shared/kb`
+backends); `Retriever.search` reads each page's best question cosine as a rerank signal
+(`retrieve/rerank.py`). The project ships questions for the NCI pages of `../shared/kb`
 (`kb/data/page_questions.jsonl`; how they were written: `kb/data/PAGE_QUESTIONS.md`); a
 deployment points `ONCOGUIDE_PAGE_QUESTIONS` at its own file, or at `none`.
 """

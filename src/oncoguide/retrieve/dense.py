@@ -98,12 +98,9 @@ class DenseIndex:
         idx = self.doc_position.get(doc_id)
         if idx is None or self.matrix.size == 0:
             return {}
-        rows = self._rows_of(idx)
+        rows = self._doc_rows[idx]
         sims = self.matrix[rows] @ np.asarray(query_vector, dtype=np.float32).reshape(-1)
         return {self.chunk_ids[r]: float(v) for r, v in zip(rows, sims, strict=True)}
-
-    def _rows_of(self, idx: int) -> I64:
-        return self._doc_rows[idx]
 
     @cached_property
     def _doc_rows(self) -> list[I64]:

@@ -398,7 +398,6 @@ class Retriever:
                     ("score", scored.score),
                 )
             hit = _make_hit(len(hits) + 1, doc, scored.score, passages, terms, signals)
-
             hits.append(hit)
         return hits
 

@@ -23,7 +23,6 @@ class QuestionIndex:
     doc_ids: tuple[str, ...]
     row_doc: npt.NDArray[np.int64]
     matrix: F32
-    questions: tuple[str, ...]
 
     @classmethod
     def build(
@@ -35,7 +34,7 @@ class QuestionIndex:
         """The questions whose url is an indexed document's (`doc_of_url`, normalised urls as
         keys) and whose vector is cached (`vectors` by `question_hash`)."""
         docs: dict[str, int] = {}
-        rows, owners, texts = [], [], []
+        rows, owners = [], []
         for q in questions:
             doc_id = doc_of_url.get(normalize_url(q.url))
             vector = vectors.get(question_hash(q.question))
@@ -43,13 +42,11 @@ class QuestionIndex:
                 continue
             owners.append(docs.setdefault(doc_id, len(docs)))
             rows.append(np.asarray(vector, dtype=np.float32))
-            texts.append(q.question)
         matrix = np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
-        owner = np.asarray(owners, dtype=np.int64)
-        return cls(tuple(docs), owner, matrix, tuple(texts))
+        return cls(tuple(docs), np.asarray(owners, dtype=np.int64), matrix)
 
     def __len__(self) -> int:
-        return len(self.questions)
+        return int(self.row_doc.size)
 
     def similarities(self, query_vector: F32) -> F32:
         """Cosine of every question with the (L2-normalised) query vector."""
